@@ -1,0 +1,85 @@
+"""The LEAD referral portal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from portal.config import INSTANCE, ROOT, Settings, from_env
+
+
+def create_app(config: Settings | None = None) -> Flask:
+    """Build the app from frozen settings: a short list of named steps."""
+    settings = config or from_env()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(INSTANCE))
+    _configure(app, settings)
+    _connect_database(app, settings)
+    _load_rules(app, settings)
+    _secure(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    from portal.accounts.passwords import Hasher
+
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        MAX_FORM_MEMORY_SIZE=settings.max_content_length,
+        SESSION_COOKIE_NAME="session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.absolute_timeout_seconds),
+        WTF_CSRF_TIME_LIMIT=settings.absolute_timeout_seconds,
+        WTF_CSRF_SSL_STRICT=settings.production,
+        RATELIMIT_ENABLED=settings.ratelimit_enabled,
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+    )
+    app.extensions["portal.settings"] = settings
+    app.extensions["portal.hasher"] = Hasher(settings.argon2_profile)
+
+
+def _connect_database(app: Flask, settings: Settings) -> None:
+    from portal import db
+
+    db.init_app(app, settings.database_url)
+
+
+def _load_rules(app: Flask, settings: Settings) -> None:
+    from portal.eligibility import default_ruleset, load_ruleset
+
+    path = settings.ruleset_path
+    app.extensions["portal.ruleset"] = load_ruleset(path) if path else default_ruleset()
+
+
+def _secure(app: Flask) -> None:
+    from portal.accounts import sessions
+    from portal.web import errors, security
+
+    security.init_app(app)
+    sessions.init_app(app)
+    errors.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.routes import bp as accounts
+    from portal.admin.routes import bp as admin
+    from portal.audit.routes import bp as audit
+    from portal.public.routes import bp as public
+
+    for blueprint in (public, accounts, admin, audit):
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal.web.navigation import navigation
+
+    @app.context_processor
+    def helpers():
+        return {"settings": app.extensions["portal.settings"], "navigation": navigation}

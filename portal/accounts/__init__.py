@@ -1,0 +1,1 @@
+"""Organisations, users, sign-in with MFA, server-side sessions and invitations."""

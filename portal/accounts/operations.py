@@ -1,0 +1,285 @@
+"""The verbs of accounts. Each takes its actor, flushes but never commits, and writes its audit row."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from portal import audit, db
+from portal.accounts import mfa, sessions
+from portal.accounts.models import (
+    Invitation, Organisation, OrgKind, PasswordReset, RecoveryCode, Role, User, roles_for,
+)
+from portal.accounts.secrets import digest, new_token
+from portal.notifications import queue_email
+
+
+class Refused(Exception):
+    """The operation cannot be done as asked; ``message`` says why, for the form's ``field``."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _settings():
+    return current_app.extensions["portal.settings"]
+
+
+def _hasher():
+    return current_app.extensions["portal.hasher"]
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session().scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# --- Sign-in -----------------------------------------------------------------------------------
+
+def check_password(email: str, password: str) -> User | None:
+    """The first factor. Unknown, disabled, locked and wrong all look the same from outside."""
+    user = find_user_by_email(email)
+    correct = _hasher().verify(user.password_hash if user else None, password)
+    if user is None or not user.enrolled:
+        audit.record("sign_in.password", outcome="failure", detail={"reason": "unknown account"})
+        return None
+    if user.disabled_at is not None or user.is_locked(db.utcnow()):
+        reason = "disabled" if user.disabled_at is not None else "locked"
+        audit.record("sign_in.password", actor=user, outcome="refused", detail={"reason": reason})
+        return None
+    if not correct:
+        register_failure(user, "wrong password")
+        return None
+    return user
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """A TOTP code (each usable once) or an unused recovery code."""
+    if user.disabled_at is not None or user.is_locked(db.utcnow()):
+        audit.record("sign_in.code", actor=user, outcome="refused", detail={"reason": "locked"})
+        return False
+    step = mfa.matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        return True
+    if _use_recovery_code(user, code):
+        return True
+    register_failure(user, "wrong code")
+    return False
+
+
+def _use_recovery_code(user: User, typed: str) -> bool:
+    if len(typed.replace("-", "").replace(" ", "")) != 10:
+        return False
+    code = db.session().scalar(select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == mfa.recovery_digest(typed),
+        RecoveryCode.used_at.is_(None)))
+    if code is None:
+        return False
+    code.used_at = db.utcnow()
+    audit.record("recovery_code.used", actor=user)
+    return True
+
+
+def register_failure(user: User, reason: str) -> None:
+    settings = _settings()
+    user.failed_sign_ins += 1
+    audit.record("sign_in", actor=user, outcome="failure", detail={"reason": reason})
+    if user.failed_sign_ins >= settings.max_failed_sign_ins:
+        user.locked_until = db.utcnow() + timedelta(seconds=settings.lockout_seconds)
+        user.failed_sign_ins = 0
+        audit.record("account.locked", actor=user, subject=user)
+
+
+def complete_sign_in(user: User) -> None:
+    user.failed_sign_ins = 0
+    sessions.start(user)
+    audit.record("sign_in", actor=user)
+
+
+def sign_out(user: User) -> None:
+    sessions.end_current("signed out")
+    audit.record("sign_out", actor=user)
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+def invite_user(actor: User, organisation: Organisation, *, name: str, email: str, role: Role,
+                phone: str | None = None, badge_number: str | None = None) -> str:
+    """Create the user, not yet enrolled, and a single-use link. Returns the link to show."""
+    if role not in roles_for(organisation.kind):
+        raise Refused(f"Choose a role that a {organisation.kind.label.lower()} can hold", "role")
+    if find_user_by_email(email) is not None:
+        raise Refused("That email address already has an account. Enter a different one", "email")
+    user = User(organisation=organisation, name=name.strip(), email=normalise_email(email),
+                role=role, phone=phone or None, badge_number=badge_number or None)
+    db.session().add(user)
+    db.session().flush()
+    link = _new_invitation(actor, user)
+    audit.record("user.invited", actor=actor, subject=user, organisation_id=organisation.id,
+                 detail={"role": role.value})
+    return link
+
+
+def reinvite(actor: User, user: User) -> str:
+    if user.enrolled:
+        raise Refused("This person has already set up their account")
+    link = _new_invitation(actor, user)
+    audit.record("user.reinvited", actor=actor, subject=user, organisation_id=user.organisation_id)
+    return link
+
+
+def _new_invitation(actor: User | None, user: User) -> str:
+    token, token_hash = new_token()
+    expires = db.utcnow() + timedelta(days=_settings().invitation_days)
+    db.session().add(Invitation(token_hash=token_hash, user=user, expires_at=expires,
+                                invited_by_id=getattr(actor, "id", None)))
+    link = external_url("accounts.accept_invitation", token=token)
+    queue_email(user.email, "You are invited to the LEAD Referral Portal",
+                f"Hello {user.name},\n\nYou have been invited to the LEAD Referral Portal for "
+                f"{user.organisation.name}.\nSet up your account within "
+                f"{_settings().invitation_days} days at:\n\n{link}\n\n"
+                "You will need an authenticator app on your phone.\n")
+    return link
+
+
+def external_url(endpoint: str, **values) -> str:
+    """Links in email use the configured address, never the request's Host header."""
+    return _settings().public_url + url_for(endpoint, **values)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    invitation = db.session().scalar(
+        select(Invitation).where(Invitation.token_hash == digest(token)))
+    if invitation is None or invitation.used_at is not None:
+        return None
+    if invitation.expires_at <= db.utcnow() or invitation.user.disabled_at is not None:
+        return None
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, *, password: str, secret: str, code: str) -> list[str]:
+    """Set the password and enrol the authenticator. Returns the recovery codes, shown once."""
+    if mfa.matching_step(secret, code, 0) is None:
+        raise Refused("Enter the 6-digit code your authenticator app shows now", "code")
+    user = invitation.user
+    invitation.used_at = db.utcnow()
+    user.password_hash = _hasher().hash(password)
+    user.totp_secret = secret
+    user.totp_last_step = mfa.matching_step(secret, code, 0)
+    audit.record("user.enrolled", actor=user, subject=user)
+    return replace_recovery_codes(user)
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    codes = mfa.new_recovery_codes()
+    for old in db.session().scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
+        db.session().delete(old)
+    db.session().add_all(RecoveryCode(user_id=user.id, code_hash=mfa.recovery_digest(c)) for c in codes)
+    audit.record("recovery_codes.replaced", actor=user, subject=user)
+    return codes
+
+
+# --- Managing users ----------------------------------------------------------------------------
+
+def disable_user(actor: User, user: User) -> None:
+    if user.id == actor.id:
+        raise Refused("You cannot disable your own account")
+    user.disabled_at = db.utcnow()
+    sessions.end_all(user, "account disabled")
+    audit.record("user.disabled", actor=actor, subject=user, organisation_id=user.organisation_id)
+
+
+def enable_user(actor: User, user: User) -> None:
+    user.disabled_at = None
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    audit.record("user.enabled", actor=actor, subject=user, organisation_id=user.organisation_id)
+
+
+def unlock_user(actor: User, user: User) -> None:
+    user.locked_until = None
+    user.failed_sign_ins = 0
+    audit.record("account.unlocked", actor=actor, subject=user, organisation_id=user.organisation_id)
+
+
+def change_role(actor: User, user: User, role: Role) -> None:
+    if role not in roles_for(user.organisation.kind):
+        raise Refused("Choose a role this organisation can hold", "role")
+    if user.id == actor.id:
+        raise Refused("You cannot change your own role", "role")
+    old, user.role = user.role, role
+    sessions.end_all(user, "role changed")
+    audit.record("user.role_changed", actor=actor, subject=user, organisation_id=user.organisation_id,
+                 detail={"from": old.value, "to": role.value})
+
+
+def create_organisation(actor: User, name: str, kind: OrgKind) -> Organisation:
+    name = " ".join(name.split())
+    taken = db.session().scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if taken is not None:
+        raise Refused("An organisation with that name already exists. Enter a different name", "name")
+    organisation = Organisation(name=name, kind=kind)
+    db.session().add(organisation)
+    db.session().flush()
+    audit.record("organisation.created", actor=actor, subject=organisation,
+                 organisation_id=organisation.id, detail={"kind": kind.value})
+    return organisation
+
+
+# --- Passwords ---------------------------------------------------------------------------------
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not _hasher().verify(user.password_hash, current):
+        raise Refused("Your current password is not right. Enter it again", "current_password")
+    _set_password(user, new, "password changed")
+    sessions.start(user)
+
+
+def _set_password(user: User, new: str, reason: str) -> None:
+    user.password_hash = _hasher().hash(new)
+    sessions.end_all(user, reason)
+    audit.record("password.changed", actor=user, subject=user, detail={"how": reason})
+
+
+def request_password_reset(email: str) -> None:
+    """Email a single-use link when the account exists; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        audit.record("password_reset.requested", outcome="failure")
+        return
+    token, token_hash = new_token()
+    expires = db.utcnow() + timedelta(minutes=_settings().password_reset_minutes)
+    db.session().add(PasswordReset(token_hash=token_hash, user=user, expires_at=expires))
+    link = external_url("accounts.reset_password", token=token)
+    queue_email(user.email, "Reset your LEAD Referral Portal password",
+                f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, "
+                f"use this link within {_settings().password_reset_minutes} minutes:\n\n{link}\n\n"
+                "You will need your authenticator app. If it was not you, ignore this email.\n")
+    audit.record("password_reset.requested", actor=user, subject=user)
+
+
+def find_password_reset(token: str) -> PasswordReset | None:
+    reset = db.session().scalar(select(PasswordReset).where(PasswordReset.token_hash == digest(token)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= db.utcnow():
+        return None
+    return reset if reset.user.is_active else None
+
+
+def reset_password(reset: PasswordReset, new: str, code: str) -> None:
+    """The emailed link alone is not enough: the second factor is asked for too."""
+    user = reset.user
+    if not check_second_factor(user, code):
+        raise Refused("Enter the 6-digit code your authenticator app shows now, or a recovery code",
+                      "code")
+    reset.used_at = db.utcnow()
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    _set_password(user, new, "password reset")

@@ -1,0 +1,98 @@
+"""Server-side session records behind Flask-Login.
+
+The signed cookie carries only a random token (``sid``); the record it names says who is signed in
+and when the session ends. Ending the record kills every copy of the cookie at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g, request
+from flask import session as cookie
+from flask_login import LoginManager
+from sqlalchemy import select, update
+
+from portal import db
+from portal.accounts.models import User, UserSession
+from portal.accounts.secrets import digest, new_token
+
+SID = "sid"
+# last_seen_at is written at most this often, so that reads stay reads; the idle timeout is
+# therefore exact to within a minute.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def init_app(app) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "accounts.sign_in"
+    manager.login_message = "Sign in to continue."
+    manager.request_loader(load_user)
+    manager.anonymous_user.role = None
+
+
+def start(user: User) -> UserSession:
+    """Sign ``user`` in on this browser: forget everything pre-sign-in and issue a new token."""
+    cookie.clear()
+    token, token_hash = new_token()
+    record = UserSession(token_hash=token_hash, user_id=user.id,
+                         source_address=request.remote_addr)
+    db.session().add(record)
+    cookie[SID] = token
+    cookie.permanent = True
+    return record
+
+
+def end_current(reason: str) -> None:
+    record = g.get("user_session")
+    if record is not None:
+        _end(record, reason)
+    cookie.clear()
+
+
+def end_all(user: User, reason: str) -> None:
+    db.session().execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=db.utcnow(), ended_reason=reason)
+    )
+
+
+def load_user(_request) -> User | None:
+    token = cookie.get(SID)
+    if not token:
+        return None
+    record = db.session().scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
+    if record is None or record.ended_at is not None:
+        return None
+    reason = _expired(record)
+    if reason:
+        _end(record, reason)
+        g.session_expired = reason
+        return None
+    _touch(record)
+    g.user_session = record
+    return record.user
+
+
+def _expired(record: UserSession) -> str | None:
+    settings = current_app.extensions["portal.settings"]
+    now = db.utcnow()
+    if not record.user.is_active:
+        return "account disabled"
+    if now - record.created_at > timedelta(seconds=settings.absolute_timeout_seconds):
+        return "absolute timeout"
+    if now - record.last_seen_at > timedelta(seconds=settings.idle_timeout_seconds):
+        return "idle timeout"
+    return None
+
+
+def _touch(record: UserSession) -> None:
+    now = db.utcnow()
+    if now - record.last_seen_at >= TOUCH_EVERY:
+        record.last_seen_at = now
+
+
+def _end(record: UserSession, reason: str) -> None:
+    record.ended_at = db.utcnow()
+    record.ended_reason = reason

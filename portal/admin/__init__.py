@@ -1,0 +1,1 @@
+"""Administration: organisations, their users, and requests for partner access."""

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from wtforms import RadioField, StringField
+from wtforms.validators import Optional, ValidationError
+
+from portal.accounts.models import OrgKind, Role, roles_for
+from portal.web.forms import PortalForm, at_most, email_address, required, strip
+
+
+class OrganisationForm(PortalForm):
+    name = StringField("Name of the organisation", filters=[strip], validators=[
+        required("the name of the organisation"), at_most(200, "the name")])
+    kind = RadioField("Kind of organisation", choices=[(k.value, k.label) for k in OrgKind],
+                      validators=[required("the kind of organisation", verb="Select")])
+
+
+class InviteForm(PortalForm):
+    name = StringField("Full name", filters=[strip], validators=[
+        required("the person's full name"), at_most(200, "the name")])
+    email = StringField("Work email address", filters=[strip], validators=[
+        required("the person's work email address"), email_address(),
+        at_most(254, "the email address")])
+    role = RadioField("Role", validators=[required("a role", verb="Select")])
+    phone = StringField("Phone number (optional)", filters=[strip], validators=[
+        Optional(), at_most(40, "the phone number")])
+    badge_number = StringField("Badge number (officers)", filters=[strip], validators=[
+        Optional(), at_most(40, "the badge number")])
+
+    def for_kind(self, kind: OrgKind) -> InviteForm:
+        self.role.choices = [(r.value, r.label) for r in roles_for(kind)]
+        return self
+
+    def validate_phone(self, field):
+        digits = [c for c in field.data or "" if c.isdigit()]
+        if field.data and not (7 <= len(digits) <= 15):
+            raise ValidationError("Enter a phone number, like 303 555 0100")
+
+
+class RoleForm(PortalForm):
+    role = RadioField("Role", validators=[required("a role", verb="Select")])
+
+    def for_kind(self, kind: OrgKind) -> RoleForm:
+        self.role.choices = [(r.value, r.label) for r in roles_for(kind)]
+        return self
+
+
+class DecisionForm(PortalForm):
+    """Approve or reject an access request: the button pressed says which."""
+
+
+def role_of(form) -> Role:
+    return Role(form.role.data)

@@ -1,0 +1,113 @@
+"""Settings: built once, frozen, passed to create_app. Nothing reads the environment on import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me", "development"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the process must not start."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = ""
+    database_url: str = f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
+    ruleset_path: str | None = None
+    # Sessions (security.md: idle 30 minutes, absolute 12 hours).
+    idle_timeout_seconds: int = 30 * 60
+    absolute_timeout_seconds: int = 12 * 60 * 60
+    # Sign-in (security.md: 5 failures lock for 10 minutes).
+    max_failed_sign_ins: int = 5
+    lockout_seconds: int = 10 * 60
+    invitation_days: int = 7
+    password_reset_minutes: int = 60
+    # "production" uses argon2-cffi's RFC 9106 low-memory profile; "fast" is for tests only.
+    argon2_profile: str = "production"
+    ratelimit_enabled: bool = True
+    ratelimit_storage_uri: str = "memory://"
+    max_content_length: int = 1024 * 1024
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_sender: str = "LEAD Referral Portal <no-reply@lead.invalid>"
+    public_url: str = "http://127.0.0.1:5000"
+    program_name: str = "LEAD Program"
+    program_phone: str = "(555) 010-0100"
+    program_email: str = "lead@lead.invalid"
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.production
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+_DEFAULT = Settings()
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    settings = Settings(
+        env=env.get("LEAD_ENV", "development"),
+        secret_key=env.get("SECRET_KEY", ""),
+        database_url=env.get("DATABASE_URL", _DEFAULT.database_url),
+        ruleset_path=env.get("LEAD_RULESET") or None,
+        ratelimit_enabled=env.get("RATELIMIT_ENABLED", "1") not in {"0", "false", "no"},
+        ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        smtp_host=env.get("SMTP_HOST") or None,
+        smtp_port=int(env.get("SMTP_PORT", "25")),
+        mail_sender=env.get("MAIL_SENDER", _DEFAULT.mail_sender),
+        public_url=env.get("PUBLIC_URL", _DEFAULT.public_url).rstrip("/"),
+        program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),
+        program_phone=env.get("PROGRAM_PHONE", _DEFAULT.program_phone),
+        program_email=env.get("PROGRAM_EMAIL", _DEFAULT.program_email),
+    )
+    if not settings.secret_key and not settings.production:
+        settings = settings.with_(secret_key=_development_secret_key())
+    check(settings)
+    return settings
+
+
+def check(settings: Settings) -> None:
+    """Refuse to run production with a weak key or with development-only settings."""
+    if settings.env not in {"development", "production"}:
+        raise ConfigError(f"LEAD_ENV must be 'development' or 'production', not {settings.env!r}")
+    if not settings.production:
+        return
+    key = settings.secret_key
+    if key.lower() in WEAK_KEYS or len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10:
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters in production "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    if settings.argon2_profile != "production":
+        raise ConfigError("production must use the production argon2 parameters")
+
+
+def _development_secret_key() -> str:
+    """A per-checkout key kept in instance/, so development sign-ins survive a restart."""
+    path = INSTANCE / "secret-key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.accounts import mfa
+from portal.db import transaction
+from portal.demo import accounts
+
+
+def _refuse_in_production() -> None:
+    if current_app.extensions["portal.settings"].production:
+        raise click.ClickException("demo data is for development only; LEAD_ENV is production")
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def demo(context: click.Context) -> None:
+    """Load the demo organisations and accounts (again, safely) and print how to sign in."""
+    _refuse_in_production()
+    if context.invoked_subcommand is not None:
+        return
+    with transaction(current_app):
+        loaded = accounts.load_accounts()
+    click.echo(f"Demo accounts (password for each: {accounts.PASSWORD})\n")
+    click.echo(f"{'Email':<24} {'Role':<22} {'Organisation':<24} TOTP secret")
+    for account in loaded:
+        click.echo(f"{account.email:<24} {account.role.label:<22} {account.organisation:<24} "
+                   f"{account.totp_secret}")
+    click.echo("\nAdd a secret to an authenticator app, or print the current code with "
+               "`lead-portal demo code EMAIL`.")
+
+
+@demo.command()
+@click.argument("email")
+@with_appcontext
+def code(email: str) -> None:
+    """Print the current 6-digit code of a demo account."""
+    _refuse_in_production()
+    account = accounts.find(email)
+    if account is None:
+        raise click.ClickException(f"{email} is not a demo account")
+    click.echo(mfa.current_code(account.totp_secret))

@@ -1,0 +1,11 @@
+"""Every table, imported in one place so that Alembic and the tests see the whole schema."""
+
+from portal.accounts.models import (  # noqa: F401
+    Invitation, Organisation, PasswordReset, RecoveryCode, User, UserSession,
+)
+from portal.audit.models import AuditEvent  # noqa: F401
+from portal.db import Base
+from portal.notifications.models import OutboxMessage  # noqa: F401
+from portal.public.models import AccessRequest  # noqa: F401
+
+metadata = Base.metadata

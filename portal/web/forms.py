@@ -1,0 +1,57 @@
+"""One voice for every form: error copy is built from the thing asked for (GOV.UK Notify's way)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms.validators import Email, InputRequired, Length
+
+EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
+
+
+class PortalForm(FlaskForm):
+    """A form whose CSRF failure reads as a plain error and keeps every answer typed."""
+
+    def error_items(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in the order the fields appear."""
+        items = [(self._first_input_id(), message) for message in self.form_errors]
+        for field in self:
+            for message in field.errors:
+                if field.name == "csrf_token":
+                    # Flask-WTF's wording ("The CSRF token has expired") means nothing to a partner.
+                    items.append((self._first_input_id(), EXPIRED))
+                else:
+                    items.append((field_anchor(field), message))
+        return items
+
+    def _first_input_id(self) -> str:
+        for field in self:
+            if field.type not in {"CSRFTokenField", "HiddenField", "SubmitField"}:
+                return field_anchor(field)
+        return "main-content"
+
+
+def field_anchor(field) -> str:
+    """The id an error link should jump to: the first input of grouped fields."""
+    if field.type in {"RadioField", "MultiCheckboxField"}:
+        return f"{field.id}-0"
+    if field.type == "MemorableDateField":
+        return f"{field.id}-month"
+    return field.id
+
+
+def required(thing: str, verb: str = "Enter"):
+    return InputRequired(message=f"{verb} {thing}")
+
+
+def at_most(characters: int, thing: str):
+    return Length(max=characters, message=f"{thing[0].upper()}{thing[1:]} must be {characters:,} "
+                                          "characters or fewer")
+
+
+def email_address(thing: str = "an email address"):
+    return Email(message=f"Enter {thing} in the correct format, like name@example.com",
+                 check_deliverability=False)
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value

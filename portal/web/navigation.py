@@ -1,0 +1,53 @@
+"""The primary navigation, per role: what each kind of user can do from their home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_login import current_user
+
+from portal.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Item:
+    endpoint: str
+    label: str
+    description: str
+    action: str
+    roles: tuple[Role, ...] = ()
+    kwargs: tuple = ()
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint, **dict(self.kwargs))
+
+    @property
+    def current(self) -> bool:
+        return request.endpoint == self.endpoint
+
+
+def _own_organisation(user) -> tuple:
+    return (("organisation_id", user.organisation_id),)
+
+
+def navigation() -> list[Item]:
+    if not current_user.is_authenticated:
+        return [Item("public.landing", "About LEAD", "", ""),
+                Item("accounts.sign_in", "Sign in", "", "")]
+    user = current_user
+    items = [
+        Item("accounts.home", "Home", "", ""),
+        Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
+             "first users.", "Manage organisations", (Role.PROGRAM_ADMIN,)),
+        Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "
+             "to become partners.", "Review requests", (Role.PROGRAM_ADMIN,)),
+        Item("admin.organisation", "Your organisation", "Invite, disable and re-enable your "
+             "organisation's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
+        Item("audit.events", "Audit log", "Every sign-in, change and refused access, with filters "
+             "and a CSV export.", "Read the audit log", (Role.PROGRAM_ADMIN,)),
+        Item("accounts.profile", "Your details", "Your name, phone and badge number, your password "
+             "and your recovery codes.", "Change your details"),
+    ]
+    return [item for item in items if not item.roles or user.role in item.roles]

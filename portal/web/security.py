@@ -1,0 +1,51 @@
+"""Headers on every response, CSRF on every state change, and rate limits."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    limiter.init_app(app)
+    app.after_request(_headers)
+
+
+def _headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.endpoint != "static":
+        # Pages may show personal data; none of them may be kept by a browser or a proxy.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def account_key() -> str:
+    """Rate-limit key for the account being tried, so spreading over addresses does not help."""
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def csrf_in_form(view):
+    """The view validates a PortalForm, which checks the CSRF token itself.
+
+    A failed token then re-renders the page with every answer kept and a fresh token, instead of
+    the bare 400 that the global check gives: nothing typed on a long form is lost.
+    """
+    return csrf.exempt(view)
