@@ -1,0 +1,100 @@
+# LEAD referral portal: set-up, tests and benchmarks.
+#
+#   make run     install what is missing, migrate, load the demo data, serve on 127.0.0.1:5000
+#   make test    install the test extras and the design system, then run pytest with PYTEST_ARGS
+#   make bench   install the test extras, then run the benchmarks in tests/bench/
+#   make clean   remove everything the targets above installed or made
+#
+# Every install step is idempotent: it re-runs only when its input changed (stamp files).
+# TEST_DATABASE_URL, if set in the environment or on the command line, reaches pytest as it is.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+NPM ?= npm
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+VENV := .venv
+VPY := $(VENV)/bin/python
+PIP := $(VPY) -m pip --disable-pip-version-check --no-input
+PORTAL := $(VENV)/bin/lead-portal
+
+APP_STAMP := $(VENV)/.stamp-app
+TEST_STAMP := $(VENV)/.stamp-test
+NPM_STAMP := node_modules/.stamp-npm-ci
+
+USWDS_DIST := node_modules/@uswds/uswds/dist
+USWDS_DIR := static/uswds
+USWDS_TMP := static/.uswds.tmp
+USWDS_STAMP := $(USWDS_DIR)/.stamp
+
+BENCH_DIR := tests/bench
+
+.PHONY: help run setup test bench uswds clean
+
+help:
+	@sed -n 's/^#   make /make /p' $(firstword $(MAKEFILE_LIST))
+
+## --- Python -----------------------------------------------------------------------------
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+# The app alone (make run). Re-run when pyproject.toml changes.
+$(APP_STAMP): pyproject.toml | $(VPY)
+	$(PIP) install -q -e .
+	touch $@
+
+# The app with its test extras (make test, make bench); it covers the app stamp too.
+$(TEST_STAMP): pyproject.toml | $(VPY)
+	$(PIP) install -q -e '.[test]'
+	touch $@ $(APP_STAMP)
+
+## --- Design system (USWDS, from the npm registry; its files are not committed) -------------
+
+$(NPM_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+# Copy the compiled dist/ trimmed to what a browser loads: the minified CSS and JS, woff2
+# fonts and the images (less the 8 MB Material icon set the sprite already covers).
+$(USWDS_STAMP): $(NPM_STAMP)
+	rm -rf $(USWDS_TMP)
+	mkdir -p $(USWDS_TMP)/css $(USWDS_TMP)/js
+	cp $(USWDS_DIST)/css/uswds.min.css $(USWDS_TMP)/css/
+	cp $(USWDS_DIST)/js/uswds.min.js $(USWDS_DIST)/js/uswds-init.min.js $(USWDS_TMP)/js/
+	cp -R $(USWDS_DIST)/fonts $(USWDS_DIST)/img $(USWDS_TMP)/
+	find $(USWDS_TMP)/fonts -type f ! -name '*.woff2' -delete
+	rm -rf $(USWDS_TMP)/img/material-icons $(USWDS_TMP)/img/material-icons-deprecated
+	cp $(USWDS_DIST)/../LICENSE.md $(USWDS_TMP)/
+	rm -rf $(USWDS_DIR)
+	mv $(USWDS_TMP) $(USWDS_DIR)
+	touch $@
+
+uswds: $(USWDS_STAMP)
+
+setup: $(TEST_STAMP) $(USWDS_STAMP)
+
+## --- Targets ------------------------------------------------------------------------------
+
+run: $(APP_STAMP) $(USWDS_STAMP)
+	mkdir -p instance
+	$(PORTAL) db upgrade
+	$(PORTAL) demo
+	$(PORTAL) run --host $(HOST) --port $(PORT)
+
+test: $(TEST_STAMP) $(USWDS_STAMP)
+	$(VPY) -m pytest $(PYTEST_ARGS)
+
+bench: $(TEST_STAMP)
+	$(VPY) $(BENCH_DIR)/bench_http.py
+	if [ -f $(BENCH_DIR)/bench_eligibility.py ]; then $(VPY) $(BENCH_DIR)/bench_eligibility.py; fi
+	@echo
+	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
+
+clean:
+	rm -rf $(VENV) node_modules $(USWDS_DIR) $(USWDS_TMP) instance $(BENCH_DIR)/results
