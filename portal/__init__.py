@@ -69,11 +69,12 @@ def _secure(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts
+    from portal.api.routes import bp as api
     from portal.admin.routes import bp as admin
     from portal.audit.routes import bp as audit
     from portal.public.routes import bp as public
 
-    for blueprint in (public, accounts, admin, audit):
+    for blueprint in (public, accounts, admin, audit, api):
         app.register_blueprint(blueprint)
 
 

@@ -40,6 +40,8 @@ def signed_in(*roles: Role):
 
 
 def redirect_to_sign_in():
+    if request.blueprint == "api":
+        abort(401)  # a program calling the API wants a status, not a sign-in page
     target = request.full_path if request.method == "GET" else request.path
     params = {"next": target.rstrip("?")}
     if g.get("session_expired"):

@@ -10,7 +10,7 @@ from portal.web.forms import PortalForm, at_most, email_address, required, strip
 class OrganisationForm(PortalForm):
     name = StringField("Name of the organisation", filters=[strip], validators=[
         required("the name of the organisation"), at_most(200, "the name")])
-    kind = RadioField("Kind of organisation", choices=[(k.value, k.label) for k in OrgKind],
+    kind = RadioField("Kind of organisation", choices={k.value: k.label for k in OrgKind},
                       validators=[required("the kind of organisation", verb="Select")])
 
 
@@ -27,7 +27,7 @@ class InviteForm(PortalForm):
         Optional(), at_most(40, "the badge number")])
 
     def for_kind(self, kind: OrgKind) -> InviteForm:
-        self.role.choices = [(r.value, r.label) for r in roles_for(kind)]
+        self.role.choices = {r.value: r.label for r in roles_for(kind)}
         return self
 
     def validate_phone(self, field):
@@ -40,7 +40,7 @@ class RoleForm(PortalForm):
     role = RadioField("Role", validators=[required("a role", verb="Select")])
 
     def for_kind(self, kind: OrgKind) -> RoleForm:
-        self.role.choices = [(r.value, r.label) for r in roles_for(kind)]
+        self.role.choices = {r.value: r.label for r in roles_for(kind)}
         return self
 
 

@@ -13,8 +13,8 @@ class AuditFilterForm(Form):
                          validators=[Optional(), at_most(60, "the action")])
     email = StringField("User's email address", filters=[strip],
                         validators=[Optional(), at_most(254, "the email address")])
-    outcome = SelectField("Outcome", choices=[("", "Any"), ("success", "Success"),
-                                              ("failure", "Failure"), ("refused", "Refused")],
+    outcome = SelectField("Outcome", choices={"": "Any", "success": "Success", "failure": "Failure",
+                                   "refused": "Refused"},
                           validators=[Optional()])
     since = DateField("From (YYYY-MM-DD)", validators=[Optional()],
                       render_kw={"placeholder": "YYYY-MM-DD"})

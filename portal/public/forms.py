@@ -10,10 +10,10 @@ from portal.web.forms import PortalForm, at_most, email_address, required, strip
 class AccessRequestForm(PortalForm):
     organisation_name = StringField("Name of your organisation", filters=[strip], validators=[
         required("the name of your organisation"), at_most(200, "the name of your organisation")])
-    organisation_kind = RadioField("What kind of organisation is it?", choices=[
-        (OrgKind.LAW_ENFORCEMENT.value, "A law-enforcement agency"),
-        (OrgKind.COMMUNITY_PARTNER.value, "A community partner (outreach, shelter, service provider, "
-                                          "business)")],
+    organisation_kind = RadioField("What kind of organisation is it?", choices={
+        OrgKind.LAW_ENFORCEMENT.value: "A law-enforcement agency",
+        OrgKind.COMMUNITY_PARTNER.value: "A community partner (outreach, shelter, service provider, "
+                                         "business)"},
         validators=[required("what kind of organisation it is", verb="Select")])
     contact_name = StringField("Your full name", filters=[strip], validators=[
         required("your full name"), at_most(200, "your name")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 PAGES = {
     400: ("Sorry, there is a problem with this request",
           "The request could not be understood. Go back and try again."),
+    401: ("Sign in to continue", "This needs a signed-in session."),
     403: ("You do not have access to this page",
           "Your account cannot use this page. If you think it should, ask your administrator."),
     404: ("Page not found",
@@ -83,8 +84,9 @@ def _internal(error: InternalServerError):
 
 
 def _rollback_quietly():
-    from flask import g
-
+    """Forget the failed transaction, and render the error page as for an anonymous visitor,
+    since finding out who is signed in would ask the database again."""
+    g._login_user = current_app.login_manager.anonymous_user()
     session = g.get("db_session")
     if session is not None:
         try:

@@ -1,0 +1,1 @@
+"""The JSON API: the same contract as the command line and the forms."""
