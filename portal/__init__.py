@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from portal.config import INSTANCE, ROOT, Settings, from_env
+
+if TYPE_CHECKING:  # Flask is imported inside create_app, so that `import portal.eligibility`
+    from flask import Flask  # stays free of Flask for the command line and other programs.
 
 
 def create_app(config: Settings | None = None) -> Flask:
     """Build the app from frozen settings: a short list of named steps."""
+    from flask import Flask
+
     settings = config or from_env()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(INSTANCE))

@@ -84,3 +84,7 @@ def invite_admin(email: str, name: str) -> None:
         link = invite_first_admin(email=email, name=name)
     click.echo(f"Invitation for {email} (works once, for 7 days):\n{link}")
 
+
+
+if __name__ == "__main__":
+    cli()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
 from portal import audit, db
@@ -152,7 +152,11 @@ def _new_invitation(actor: User | None, user: User) -> str:
 
 def external_url(endpoint: str, **values) -> str:
     """Links in email use the configured address, never the request's Host header."""
-    return _settings().public_url + url_for(endpoint, **values)
+    settings = _settings()
+    if has_request_context():
+        return settings.public_url + url_for(endpoint, **values)
+    with current_app.test_request_context(base_url=settings.public_url):  # the command line
+        return url_for(endpoint, _external=True, **values)
 
 
 def find_invitation(token: str) -> Invitation | None:
