@@ -31,7 +31,7 @@ def organisations_with_counts() -> list[tuple[Organisation, int]]:
         select(Organisation, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.organisation_id == Organisation.id)
         .order_by(Organisation.kind, Organisation.name))
-    return list(rows.tuples())
+    return list(rows)
 
 
 def pending_access_requests() -> list[AccessRequest]:

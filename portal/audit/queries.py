@@ -28,7 +28,7 @@ def events(criteria: AuditFilter, *, before: tuple[datetime, int] | None = None,
     if before is not None:
         query = query.where(tuple_(AuditEvent.at, AuditEvent.id) < before)
     query = query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
-    return list(db.session().execute(query).tuples())
+    return list(db.session().execute(query))
 
 
 def _filtered(criteria: AuditFilter) -> Select:
