@@ -9,7 +9,7 @@ import time
 import pyotp
 import segno
 
-from portal.accounts.secrets import digest, readable_code
+from portal.accounts.tokens import digest, readable_code
 
 STEP_SECONDS = 30
 RECOVERY_CODES = 10

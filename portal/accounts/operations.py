@@ -12,7 +12,7 @@ from portal.accounts import mfa, sessions
 from portal.accounts.models import (
     Invitation, Organisation, OrgKind, PasswordReset, RecoveryCode, Role, User, roles_for,
 )
-from portal.accounts.secrets import digest, new_token
+from portal.accounts.tokens import digest, new_token
 from portal.notifications import queue_email
 
 

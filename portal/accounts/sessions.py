@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from portal import db
 from portal.accounts.models import User, UserSession
-from portal.accounts.secrets import digest, new_token
+from portal.accounts.tokens import digest, new_token
 
 SID = "sid"
 # last_seen_at is written at most this often, so that reads stay reads; the idle timeout is

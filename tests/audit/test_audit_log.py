@@ -33,7 +33,7 @@ def test_bad_filter_dates_say_what_to_fix(client, make):
 
 def test_audit_pages_keyset_paginate(client, make, session):
     admin = make.user(Role.PROGRAM_ADMIN)
-    session.add_all(AuditEvent(action=f"test.bulk", outcome="success", detail={}) for _ in range(120))
+    session.add_all(AuditEvent(action="test.bulk", outcome="success", detail={}) for _ in range(120))
     session.commit()
     client.sign_in(admin)
     first = client.get("/audit/?action=test.bulk")

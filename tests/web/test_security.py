@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.public.models import AccessRequest
+from tests.pages import Page
 
 VALID_REQUEST = {
     "organisation_name": "Eastside Shelter", "organisation_kind": "community_partner",
@@ -106,17 +107,10 @@ def test_blank_and_malformed_fields_are_summarised_with_links_and_answers_kept(c
 
 def test_error_pages_have_their_own_page(client, make):
     assert "Page not found" in client.get("/nowhere", status=404).text
-    assert "not allowed" in Page405(client).text
+    response = client.raw.put("/")
+    assert response.status_code == 405 and "not allowed" in Page(response).text
     client.sign_in(make.user(Role.REFERRER))
     assert "do not have access" in client.get("/admin/organisations", status=403).text
-
-
-def Page405(client):
-    from tests.pages import Page
-
-    response = client.raw.put("/")
-    assert response.status_code == 405
-    return Page(response)
 
 
 def test_rate_limit_answers_429_with_a_page(database_url, connection):
