@@ -42,7 +42,6 @@ def _configure(app: Flask, settings: Settings) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.absolute_timeout_seconds),
         WTF_CSRF_TIME_LIMIT=settings.absolute_timeout_seconds,
         WTF_CSRF_SSL_STRICT=settings.production,
-        RATELIMIT_ENABLED=settings.ratelimit_enabled,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
     )
     app.extensions["portal.settings"] = settings

@@ -166,6 +166,9 @@ def find_invitation(token: str) -> Invitation | None:
         return None
     if invitation.expires_at <= db.utcnow() or invitation.user.disabled_at is not None:
         return None
+    if invitation.user.enrolled:
+        # Set up through another (re-sent) link: this one must not set a new password and app.
+        return None
     return invitation
 
 

@@ -87,8 +87,14 @@ def accept_invitation(token: str):
     invitation = operations.find_invitation(token)
     if invitation is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 404
-    secret = session.get(ENROL_SECRET) or mfa.new_secret()
-    session[ENROL_SECRET] = secret
+    # The secret belongs to this invitation: two people opening their links in one browser must
+    # not share an authenticator secret (nor see each other's).
+    enrolling = session.get(ENROL_SECRET)
+    if isinstance(enrolling, dict) and enrolling.get("invitation") == invitation.id:
+        secret = enrolling["secret"]
+    else:
+        secret = mfa.new_secret()
+        session[ENROL_SECRET] = {"invitation": invitation.id, "secret": secret}
     form = AcceptInvitationForm()
     form.hints = lambda: (invitation.user.email, invitation.user.name)
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import Organisation, OrgKind, Role
 from portal.admin import operations, queries
 from portal.admin.forms import DecisionForm, InviteForm, OrganisationForm, RoleForm, role_of
+from portal.audit.operations import record_refusal
 from portal.public.models import AccessRequest
 from portal.web.security import csrf_in_form
 
@@ -20,15 +21,23 @@ ADMINS = (Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN)
 def _organisation_or_404(organisation_id: int):
     organisation = queries.organisation_for(current_user, organisation_id)
     if organisation is None:
-        abort(404)
+        _refuse(("organisations", organisation_id))
     return organisation
 
 
 def _user_or_404(user_id: int):
     user = queries.user_for(current_user, user_id)
     if user is None:
-        abort(404)
+        _refuse(("users", user_id))
     return user
+
+
+def _refuse(subject) -> None:
+    """Out of scope (or absent): 404 with no hint, and an audit row (security.md: every refused
+    access writes one), kept although the request rolls back."""
+    record_refusal("access.refused", actor=current_user, subject=subject,
+                   detail={"endpoint": request.endpoint})
+    abort(404)
 
 
 @bp.route("/organisations")

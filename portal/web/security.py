@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -19,6 +19,12 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.after_request(_headers)
+
+
+@limiter.request_filter
+def _limits_off() -> bool:
+    """Limits are switched per app (benchmarks turn them off), not on the one shared limiter."""
+    return not current_app.extensions["portal.settings"].ratelimit_enabled
 
 
 def _headers(response):

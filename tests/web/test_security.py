@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.public.models import AccessRequest
+from portal.web.security import limiter
 from tests.pages import Page
 
 VALID_REQUEST = {
@@ -129,6 +130,8 @@ def test_rate_limit_answers_429_with_a_page(database_url, connection):
         assert page.status_code == 429 and b"Too many attempts" in page.data
         assert page.headers["Retry-After"]
     finally:
+        limiter.reset()  # the counts live in the limiter shared by every app in the process
+        app.extensions["portal.db"].unbind()
         app.extensions["portal.db"].engine.dispose()
 
 
