@@ -4,7 +4,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, Optional, ValidationError
 
 from portal.accounts.passwords import MAX_LENGTH, password_problem
-from portal.web.forms import PortalForm, at_most, email_address, required, strip
+from portal.web.forms import PortalForm, at_most, email_address, phone_number, required, strip
 
 
 class SignInForm(PortalForm):
@@ -68,14 +68,10 @@ class ProfileForm(PortalForm):
     name = StringField("Full name", filters=[strip],
                        validators=[required("your full name"), at_most(200, "your name")])
     phone = StringField("Phone number", filters=[strip],
-                        validators=[Optional(), at_most(40, "your phone number")])
+                        validators=[Optional(), at_most(40, "your phone number"), phone_number])
     badge_number = StringField("Badge number", filters=[strip],
                                validators=[Optional(), at_most(40, "your badge number")])
 
-    def validate_phone(self, field):
-        digits = [c for c in field.data or "" if c.isdigit()]
-        if field.data and not (7 <= len(digits) <= 15):
-            raise ValidationError("Enter a phone number, like 303 555 0100")
 
 
 class ConfirmForm(PortalForm):

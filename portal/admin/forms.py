@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from wtforms import RadioField, StringField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from portal.accounts.models import OrgKind, Role, roles_for
-from portal.web.forms import PortalForm, at_most, email_address, required, strip
+from portal.web.forms import PortalForm, at_most, email_address, phone_number, required, strip
 
 
 class OrganisationForm(PortalForm):
@@ -22,7 +22,7 @@ class InviteForm(PortalForm):
         at_most(254, "the email address")])
     role = RadioField("Role", validators=[required("a role", verb="Select")])
     phone = StringField("Phone number (optional)", filters=[strip], validators=[
-        Optional(), at_most(40, "the phone number")])
+        Optional(), at_most(40, "the phone number"), phone_number])
     badge_number = StringField("Badge number (officers)", filters=[strip], validators=[
         Optional(), at_most(40, "the badge number")])
 
@@ -30,10 +30,6 @@ class InviteForm(PortalForm):
         self.role.choices = {r.value: r.label for r in roles_for(kind)}
         return self
 
-    def validate_phone(self, field):
-        digits = [c for c in field.data or "" if c.isdigit()]
-        if field.data and not (7 <= len(digits) <= 15):
-            raise ValidationError("Enter a phone number, like 303 555 0100")
 
 
 class RoleForm(PortalForm):

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 from portal.accounts.models import OrgKind
-from portal.web.forms import PortalForm, at_most, email_address, required, strip
+from portal.web.forms import PortalForm, at_most, email_address, phone_number, required, strip
 
 
 class AccessRequestForm(PortalForm):
@@ -20,7 +20,7 @@ class AccessRequestForm(PortalForm):
     contact_email = StringField("Your work email address", filters=[strip], validators=[
         required("your work email address"), email_address(), at_most(254, "your email address")])
     contact_phone = StringField("Your phone number (optional)", filters=[strip], validators=[
-        Optional(), at_most(40, "your phone number")])
+        Optional(), at_most(40, "your phone number"), phone_number])
     reason = TextAreaField("Why does your organisation want to refer people to LEAD?",
                            filters=[strip], validators=[
                                required("why your organisation wants to refer people"),
@@ -28,7 +28,3 @@ class AccessRequestForm(PortalForm):
     # A honeypot: invisible to people, filled in by bots.
     website = StringField("Leave this field empty")
 
-    def validate_contact_phone(self, field):
-        digits = [c for c in field.data or "" if c.isdigit()]
-        if field.data and not (7 <= len(digits) <= 15):
-            raise ValidationError("Enter a phone number, like 303 555 0100")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import ValidationError
 from wtforms.validators import Email, InputRequired, Length
 
 EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
@@ -55,3 +56,10 @@ def email_address(thing: str = "an email address"):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def phone_number(_form, field):
+    """7 to 15 digits, typed any way people type them: spaces, dashes, brackets, a leading +."""
+    digits = sum(c.isdigit() for c in field.data or "")
+    if field.data and not 7 <= digits <= 15:
+        raise ValidationError("Enter a phone number, like 303 555 0100")
