@@ -75,15 +75,19 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.routes import bp as api
     from portal.admin.routes import bp as admin
     from portal.audit.routes import bp as audit
+    from portal.consent.routes import bp as consent
     from portal.public.routes import bp as public
+    from portal.referrals.routes import bp as referrals
 
-    for blueprint in (public, accounts, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, admin, audit, api):
         app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from portal.consent.operations import effective_status
     from portal.web.navigation import navigation
 
     @app.context_processor
     def helpers():
-        return {"settings": app.extensions["portal.settings"], "navigation": navigation}
+        return {"settings": app.extensions["portal.settings"], "navigation": navigation,
+                "consent_status": effective_status}

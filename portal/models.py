@@ -4,8 +4,12 @@ from portal.accounts.models import (  # noqa: F401
     Invitation, Organisation, PasswordReset, RecoveryCode, User, UserSession,
 )
 from portal.audit.models import AuditEvent  # noqa: F401
+from portal.consent.models import Consent, Revocation  # noqa: F401
 from portal.db import Base
 from portal.notifications.models import OutboxMessage  # noqa: F401
 from portal.public.models import AccessRequest  # noqa: F401
+from portal.referrals.models import (  # noqa: F401
+    InformationRequest, Referral, ReferralEvent, ReferralVersion, Screening,
+)
 
 metadata = Base.metadata

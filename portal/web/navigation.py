@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import request, url_for
 from flask_login import current_user
 
+from portal.accounts.models import PARTNER_ROLES as PARTNERS
 from portal.accounts.models import Role
 
 
@@ -39,6 +40,10 @@ def navigation() -> list[Item]:
     user = current_user
     items = [
         Item("accounts.home", "Home", "", ""),
+        Item("referrals.dashboard", "Referrals", "Your drafts and referrals, with their status and "
+             "any question from a coordinator.", "See your referrals", PARTNERS),
+        Item("referrals.new", "Start a referral", "Refer a person to LEAD: arrest diversion or a "
+             "social contact referral.", "Start a referral", PARTNERS),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
              "first users.", "Manage organisations", (Role.PROGRAM_ADMIN,)),
         Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "

@@ -1,0 +1,53 @@
+"""Signing and revoking consent. Revocation stops further disclosure from the day it takes effect."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal import audit, db
+from portal.accounts.models import User
+from portal.consent.models import Consent, ConsentStatus, Revocation
+
+
+class Refused(Exception):
+    pass
+
+
+def record_signature(actor: User, referral, answers: dict, *, texts) -> Consent:
+    """The consent as signed on the consent page: the referrer is the witness."""
+    text = texts.get(answers["text_id"])
+    consent = Consent(
+        referral_id=referral.id, text_id=text.id, text_version=text.version,
+        text_sha256=text.sha256, language=text.language, signature=answers["signature"],
+        signed_on=date.fromisoformat(answers["signed_on"]), confirmed=bool(answers["confirmed"]),
+        witness_id=actor.id,
+        revocable_from=referral.intake_deadline if text.revocable == "after_event" else None)
+    db.session().add(consent)
+    audit.record("consent.signed", actor=actor, subject=referral,
+                 detail={"text": text.id, "language": text.language})
+    return consent
+
+
+def record_revocation(actor: User, consent: Consent, *, requested_on: date, method: str,
+                      note: str | None, today: date) -> Revocation:
+    """Before its revocable point, an arrest-diversion consent's revocation is recorded and
+    takes effect only at that point; the coordinator sees it as pending."""
+    if consent.status is not ConsentStatus.ACTIVE:
+        raise Refused("A revocation has already been recorded for this consent")
+    effective = max(requested_on, consent.revocable_from or requested_on)
+    revocation = Revocation(consent_id=consent.id, requested_on=requested_on, method=method,
+                            note=note or None, effective_on=effective, recorded_by_id=actor.id)
+    db.session().add(revocation)
+    consent.status = (ConsentStatus.REVOKED if effective <= today
+                      else ConsentStatus.REVOCATION_PENDING)
+    audit.record("consent.revocation_recorded", actor=actor, subject=consent,
+                 detail={"effective_on": effective.isoformat(), "status": consent.status.value})
+    return revocation
+
+
+def effective_status(consent: Consent, today: date) -> ConsentStatus:
+    """A pending revocation takes effect on its day without anyone acting."""
+    if consent.status is ConsentStatus.REVOCATION_PENDING and consent.revocations:
+        if consent.revocations[-1].effective_on <= today:
+            return ConsentStatus.REVOKED
+    return consent.status

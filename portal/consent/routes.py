@@ -1,0 +1,53 @@
+"""Recording a person's revocation of consent: by their referring partner or a coordinator."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import db
+from portal.accounts.access import signed_in
+from portal.audit.operations import record_refusal
+from portal.consent import operations
+from portal.consent.models import Consent
+from portal.referrals import queries
+from portal.referrals.forms import RevocationForm
+from portal.web.security import csrf_in_form
+
+bp = Blueprint("consent", __name__, url_prefix="/referrals")
+
+
+@bp.route("/<int:referral_id>/consent/revoke", methods=["GET", "POST"])
+@signed_in(*queries.PARTNERS, *queries.STAFF)
+@csrf_in_form
+def revoke(referral_id: int):
+    referral = queries.referral_for(current_user, referral_id)
+    consent = referral and db.session().scalar(select(Consent).where(Consent.referral_id == referral.id))
+    if consent is None:
+        record_refusal("access.refused", actor=current_user, subject=("referrals", referral_id),
+                       detail={"endpoint": request.endpoint})
+        abort(404)
+    form = RevocationForm()
+    if form.validate_on_submit():
+        try:
+            revocation = operations.record_revocation(
+                current_user, consent, requested_on=form.requested_on.date,
+                method=form.method.data, note=form.note.data, today=date.today())
+        except operations.Refused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            flash(_recorded(revocation, consent), "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id)
+                            if current_user.role in queries.PARTNERS else url_for("accounts.home"))
+    return render_template("consent/revoke.html", form=form, referral=referral, consent=consent)
+
+
+def _recorded(revocation, consent) -> str:
+    if consent.status.value == "revoked":
+        return "The revocation is recorded. No more information will be shared."
+    return (f"The revocation is recorded. This consent cannot be revoked before "
+            f"{revocation.effective_on.strftime('%-d %B %Y')} (the end of the intake period): it "
+            "takes effect then, and the coordinator has been told.")

@@ -1,0 +1,127 @@
+"""The charges page (arrest diversion) and the conduct page (social contact), built from the
+ruleset's catalogue: a checkbox per charge, grouped by level, with each charge's qualifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wtforms import RadioField, ValidationError
+from wtforms.validators import Optional
+
+from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
+from portal.referrals.fields import EventDateField, MultiCheckboxField
+from portal.referrals.forms import StepForm, _today, text
+
+ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
+AS_FACT = {"yes": True, "no": False, "unknown": None}
+
+
+def qualifier_field_name(charge_code: str, qualifier_code: str) -> str:
+    return f"q__{charge_code}__{qualifier_code}"
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    code: str
+    label: str
+    note: str
+    index: int
+    qualifiers: tuple[str, ...]  # the names of this charge's qualifier fields
+
+
+class ChargesFormBase(StepForm):
+    conduct = False
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for code in self.charges.data or []:
+            for name in self.qualifier_fields.get(code, ()):
+                field = self[name]
+                if field.data not in ANSWERS:
+                    field.errors = [*field.errors, f"Answer: {field.label.text}"]
+                    valid = False
+        return valid
+
+    def validate_charges(self, field):
+        if not field.data:
+            raise ValidationError("Select the kind of conduct" if self.conduct
+                                  else "Select at least one charge")
+
+    def validate_other_description(self, field):
+        if OTHER_CHARGE in (self.charges.data or []) and not field.data:
+            raise ValidationError("Describe the other " + ("conduct" if self.conduct else "charge"))
+
+    def dump(self) -> dict:
+        answers = super().dump()
+        chosen = set(answers.get("charges") or [])
+        for code, names in self.qualifier_fields.items():
+            for name in names:
+                if code not in chosen:
+                    answers[name] = None  # a question for a charge not chosen is not an answer
+        return answers
+
+
+def _charge_field(ruleset: Ruleset, conduct: bool) -> MultiCheckboxField:
+    choices = {c.code: c.label for c in ruleset.charges} | {OTHER_CHARGE: OTHER_CHARGE_LABEL}
+    label = "What kind of eligible conduct?" if conduct else "Charges"
+    return MultiCheckboxField(label, choices=choices, validators=[Optional()])
+
+
+@lru_cache(maxsize=8)
+def form_class(ruleset: Ruleset, conduct: bool) -> type[ChargesFormBase]:
+    """One class per ruleset (and page): the questions are the ruleset's."""
+    attrs: dict = {"conduct": conduct, "charges": _charge_field(ruleset, conduct)}
+    qualifier_fields = {}
+    for charge in ruleset.charges:
+        names = []
+        for qualifier in charge.qualifiers:
+            name = qualifier_field_name(charge.code, qualifier.code)
+            attrs[name] = RadioField(f"{charge.label}: {qualifier.question}", choices=ANSWERS,
+                                     validators=[Optional()])
+            names.append(name)
+        qualifier_fields[charge.code] = tuple(names)
+    attrs["qualifier_fields"] = qualifier_fields
+    attrs["other_description"] = text("Describe the other " + ("conduct" if conduct else "charge"),
+                                       "the description", optional=True)
+    if conduct:
+        attrs["last_conduct_date"] = EventDateField(
+            "Date of the most recent instance", thing="the date of the most recent conduct",
+            validators=[Optional()])
+        attrs["validate_last_conduct_date"] = _validate_conduct_date
+    return type("ConductForm" if conduct else "ChargesForm", (ChargesFormBase,), attrs)
+
+
+def _validate_conduct_date(form, field):
+    if not (field.data or "").strip():
+        raise ValidationError("Enter the date of the most recent conduct")
+    if field.date and field.date > _today():
+        raise ValidationError("The date of the most recent conduct must be today or in the past")
+
+
+def grouped(form: ChargesFormBase, ruleset: Ruleset) -> list[tuple[str, list[ChargeRow]]]:
+    """The page's layout: levels in order, charges in file order, 'other' last."""
+    index = {code: i for i, (code, _label) in enumerate(form.charges.choices.items())}
+    groups = []
+    for level, charges in ruleset.charges_by_level().items():
+        rows = [ChargeRow(c.code, c.label, c.note, index[c.code],
+                          form.qualifier_fields.get(c.code, ())) for c in charges]
+        if rows:
+            groups.append((ruleset.level_label(level), rows))
+    groups.append(("Other", [ChargeRow(OTHER_CHARGE, OTHER_CHARGE_LABEL, "", index[OTHER_CHARGE], ())]))
+    return groups
+
+
+def charge_facts(page: dict, ruleset: Ruleset) -> list[dict]:
+    """The charges of a saved page, in the JSON contract's shape."""
+    facts = []
+    for code in page.get("charges") or []:
+        charge = {"code": code, "answers": {}}
+        if code == OTHER_CHARGE:
+            charge["description"] = page.get("other_description") or "Not described"
+        else:
+            for qualifier in ruleset.charge(code).qualifiers:
+                stored = page.get(qualifier_field_name(code, qualifier.code))
+                charge["answers"][qualifier.code] = AS_FACT.get(stored)
+        facts.append(charge)
+    return facts

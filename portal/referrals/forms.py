@@ -1,0 +1,265 @@
+"""One form per question page. Each dumps its answers as JSON-safe data for the draft."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
+from wtforms.validators import InputRequired, Optional
+
+from portal.referrals.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
+from portal.web.forms import PortalForm, at_most, phone_number, required, strip
+
+NOTE_LIMIT = 2000
+LINE_LIMIT = 200
+
+
+def _today() -> date:
+    return date.today()
+
+
+class StepForm(PortalForm):
+    """A question page. ``context`` carries what validation needs to know (the contact date)."""
+
+    context: dict = {}
+
+    def dump(self) -> dict:
+        answers = {}
+        for field in self:
+            if field.name == "csrf_token":
+                continue
+            value = field.data
+            if isinstance(field, EventDateField):
+                value = field.date.isoformat() if field.date else None
+            elif isinstance(value, date):
+                value = value.isoformat()
+            answers[field.name] = value
+        return answers
+
+
+def text(label: str, thing: str, *, optional: bool = False, limit: int = LINE_LIMIT, **kw):
+    checks = [Optional()] if optional else [required(thing)]
+    return StringField(label, filters=[strip], validators=[*checks, at_most(limit, thing)], **kw)
+
+
+def note(label: str, thing: str, *, optional: bool = True):
+    checks = [Optional()] if optional else [required(thing)]
+    return TextAreaField(label, filters=[strip], validators=[*checks, at_most(NOTE_LIMIT, thing)])
+
+
+def choice(label: str, options: dict[str, str], thing: str):
+    return RadioField(label, choices=options, validators=[required(thing, verb="Select")])
+
+
+class ReferrerForm(StepForm):
+    name = text("Your full name", "your full name")
+    badge_number = text("Your badge number", "your badge number", optional=True, limit=40)
+    phone = StringField("A phone number to reach you", filters=[strip], validators=[
+        required("a phone number to reach you"), at_most(40, "your phone number"), phone_number])
+
+    def validate_badge_number(self, field):
+        if self.context.get("officer") and not field.data:
+            raise ValidationError("Enter your badge number")
+
+
+class ArrestForm(StepForm):
+    incident_number = text("Incident or case number", "the incident or case number", limit=40)
+    arrest_date = EventDateField("Date of the arrest", thing="the date of the arrest",
+                                 validators=[required("the date of the arrest")])
+    arrest_time = StringField("Time of the arrest", filters=[strip], validators=[
+        required("the time of the arrest"), at_most(20, "the time")])
+    arrest_place = text("Place of the arrest", "the place of the arrest")
+
+    def validate_arrest_date(self, field):
+        if field.date and field.date > _today():
+            raise ValidationError("The date of the arrest must be today or in the past")
+
+    def validate_arrest_time(self, field):
+        if parse_time(field.data) is None:
+            raise ValidationError("Enter the time of the arrest, like 9:30pm or 21:30")
+
+
+RELATIONSHIPS = {
+    "outreach": "Through street outreach",
+    "shelter": "They stay at our shelter or housing",
+    "services": "They use our services",
+    "business": "They are often at our business",
+    "police_contact": "Through police contact, without an arrest",
+    "other": "Another way",
+}
+
+
+class RelationshipForm(StepForm):
+    how_known = choice("How do you know the person?", RELATIONSHIPS, "how you know the person")
+    how_known_detail = text("Tell us more (optional)", "the detail", optional=True)
+
+    def validate_how_known_detail(self, field):
+        if self.how_known.data == "other" and not field.data:
+            raise ValidationError("Enter how you know the person")
+
+
+class WhereaboutsForm(StepForm):
+    where_found = note("Where can the person usually be found?", "where the person can be found",
+                       optional=False)
+    best_times = text("When is the best time to find them? (optional)", "the best times",
+                      optional=True)
+
+
+LANGUAGES = {"en": "English", "es": "Spanish (Español)", "other": "Another language"}
+
+
+class PersonForm(StepForm):
+    legal_name = text("Legal name", "the person's legal name")
+    other_names = text("Other names they use (optional)", "other names", optional=True)
+    date_of_birth = MemorableDateField("Date of birth", thing="the person's date of birth",
+                                       validators=[InputRequired(
+                                           message="Enter the person's date of birth")])
+    phone = StringField("Their phone number (optional)", filters=[strip], validators=[
+        Optional(), at_most(40, "their phone number"), phone_number])
+    staying = text("Where are they staying? (optional)", "where they are staying", optional=True)
+    language = choice("Which language do they prefer?", LANGUAGES, "the language they prefer")
+    language_other = text("Which language? (optional)", "the language", optional=True, limit=60)
+
+    def validate_date_of_birth(self, field):
+        born, contact = field.data, self.context.get("contact_date") or _today()
+        if born is None:
+            return
+        if born > _today():
+            raise ValidationError("The person's date of birth must be in the past")
+        if born.year < 1900:
+            raise ValidationError("The person's date of birth must be after 1900")
+        if _age_on(born, contact) < self.context.get("minimum_age", 18):
+            raise ValidationError(
+                f"LEAD accepts only people aged {self.context.get('minimum_age', 18)} or over on "
+                f"the date of the contact or arrest ({contact.strftime('%-m/%-d/%Y')}). Check "
+                "the date of birth: if it is right, this person cannot be referred")
+
+
+def _age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+HOUSING = {
+    "housed": "Housed", "unstably_housed": "Staying with others or unstably housed",
+    "sheltered": "In a shelter", "unsheltered": "Sleeping outside, in a vehicle or a tent",
+    "unknown": "Not known",
+}
+NEEDS = {
+    "substance_use": "Substance use", "mental_health": "Mental health",
+    "physical_health": "Physical health", "housing": "Housing", "food": "Food",
+    "income": "Income or benefits", "identification": "ID documents", "legal": "Legal help",
+}
+
+
+class CircumstancesForm(StepForm):
+    housing = choice("What is their housing situation?", HOUSING, "their housing situation")
+    needs = MultiCheckboxField("What needs have you observed? (optional)", choices=NEEDS,
+                               validators=[Optional()])
+    needs_detail = note("Anything else about their needs? (optional)", "the needs")
+
+
+RACES = {
+    "american_indian_alaska_native": "American Indian or Alaska Native", "asian": "Asian",
+    "black": "Black or African American",
+    "native_hawaiian_pacific_islander": "Native Hawaiian or other Pacific Islander",
+    "white": "White", "another": "Another race", "prefer_not": "Prefer not to say",
+}
+ETHNICITIES = {"hispanic": "Hispanic or Latino", "not_hispanic": "Not Hispanic or Latino",
+               "prefer_not": "Prefer not to say"}
+GENDERS = {"woman": "Woman", "man": "Man", "non_binary": "Non-binary",
+           "another": "Another gender", "prefer_not": "Prefer not to say"}
+
+
+class DemographicsForm(StepForm):
+    race = MultiCheckboxField("Race (select all that apply)", choices=RACES,
+                              validators=[InputRequired(message="Select the person's race, or "
+                                                        "prefer not to say")])
+    ethnicity = choice("Ethnicity", ETHNICITIES, "the person's ethnicity, or prefer not to say")
+    gender = choice("Gender", GENDERS, "the person's gender, or prefer not to say")
+
+    def validate_race(self, field):
+        if "prefer_not" in field.data and len(field.data) > 1:
+            raise ValidationError("Select races, or prefer not to say, but not both")
+
+
+TREATMENT_COURT = {"none": "No", "pending": "Yes, a case is pending",
+                   "active": "Yes, a case is active", "unknown": "Not known"}
+PROTECTIVE_ORDER = {"no": "No", "yes": "Yes", "unknown": "Not known"}
+
+
+class ExclusionsForm(StepForm):
+    treatment_court = choice("Does the person have a case in a treatment court program?",
+                             TREATMENT_COURT, "whether the person has a treatment court case")
+    protective_order = choice(
+        "Is the person barred, by a no-contact, restraining or anti-harassment order, from "
+        "contact with a current LEAD participant?", PROTECTIVE_ORDER,
+        "whether an order bars contact with a LEAD participant")
+
+
+class ConcernsForm(StepForm):
+    concerns = MultiCheckboxField("Concerns", validators=[Optional()])
+    note = note("Anything the coordinator should know (optional)", "the note")
+
+    def for_ruleset(self, ruleset) -> ConcernsForm:
+        self.concerns.choices = dict(ruleset.concern_labels)
+        return self
+
+
+class ConsentForm(StepForm):
+    language = StringField()
+    text_id = StringField()
+    signature = text("The person types their full name", "the person's full name as their "
+                     "signature")
+    signed_on = EventDateField("Date", thing="the date of signing",
+                               validators=[required("the date of signing")])
+    confirmed = BooleanField("I confirm that I have read (or had read to me) this consent and "
+                             "agree to it", validators=[InputRequired(
+                                 message="Tick the box to confirm the person agrees")])
+
+    def validate_text_id(self, field):
+        text = self.context["texts"].get(field.data or "")
+        if text is None or text.route != self.context["route"]:
+            raise ValidationError("Show the person the consent text again and ask them to sign it")
+
+    def validate_signature(self, field):
+        matches = self.context.get("signature_matches")
+        if field.data and matches and not matches(field.data, self.context.get("legal_name", "")):
+            raise ValidationError("The signature must be the person's legal name as entered: "
+                                  f"{self.context.get('legal_name', '')}")
+
+    def validate_signed_on(self, field):
+        if field.date and field.date > _today():
+            raise ValidationError("The date of signing must be today or in the past")
+
+
+class CheckForm(PortalForm):
+    partner_note = TextAreaField("Note for the coordinator", filters=[strip],
+                                 validators=[Optional(), at_most(NOTE_LIMIT, "the note")])
+
+
+class WithdrawForm(PortalForm):
+    reason = TextAreaField("Why is the referral being withdrawn?", filters=[strip], validators=[
+        required("why the referral is being withdrawn"), at_most(NOTE_LIMIT, "the reason")])
+
+
+class AnswerForm(PortalForm):
+    answer = TextAreaField("Your answer", filters=[strip], validators=[
+        required("your answer"), at_most(NOTE_LIMIT, "your answer")])
+
+
+REVOCATION_METHODS = {"in_writing": "In writing", "in_person": "In person",
+                      "by_phone": "By phone"}
+
+
+class RevocationForm(PortalForm):
+    requested_on = EventDateField("Date the person revoked consent", thing="the date of the "
+                                  "revocation", validators=[required("the date of the revocation")])
+    method = RadioField("How did they revoke it?", choices=REVOCATION_METHODS,
+                        validators=[required("how the person revoked consent", verb="Select")])
+    note = TextAreaField("Note (optional)", filters=[strip],
+                         validators=[Optional(), at_most(NOTE_LIMIT, "the note")])
+
+    def validate_requested_on(self, field):
+        if field.date and field.date > _today():
+            raise ValidationError("The date of the revocation must be today or in the past")
+

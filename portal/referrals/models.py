@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Organisation, User, _enum
+from portal.db import Base, UTCDateTime, utcnow
+from portal.referrals.states import Status
+
+
+class Referral(Base):
+    """One person referred by one partner. A draft until submitted; ``answers`` is the current
+    version of what the partner entered, page by page."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        CheckConstraint("status = 'draft' OR (reference IS NOT NULL AND submitted_at IS NOT NULL "
+                        "AND legal_name IS NOT NULL AND date_of_birth IS NOT NULL)",
+                        name="submitted_has_reference"),
+        CheckConstraint("route IN ('arrest_diversion', 'social_contact')", name="route_known"),
+        Index("ix_referrals_organisation_status", "organisation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(12), unique=True)
+    route: Mapped[str] = mapped_column(String(30))
+    status: Mapped[Status] = mapped_column(_enum(Status), default=Status.DRAFT, index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    partner_note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Copied from the answers at submission, for matching and the queue.
+    legal_name: Mapped[str | None] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    screening_decision: Mapped[str | None] = mapped_column(String(20))
+    intake_deadline: Mapped[date | None] = mapped_column(Date)
+    # Optimistic locking: an update made on a stale copy fails instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    referrer: Mapped[User] = relationship(lazy="joined")
+    events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.id",
+                                                       back_populates="referral")
+
+
+class ReferralEvent(Base):
+    """A transition: who, when, from, to and why."""
+
+    __tablename__ = "referral_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    from_status: Mapped[Status] = mapped_column(_enum(Status))
+    to_status: Mapped[Status] = mapped_column(_enum(Status))
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class ReferralVersion(Base):
+    """The answers as submitted, and as amended after each request for information."""
+
+    __tablename__ = "referral_versions"
+    __table_args__ = (UniqueConstraint("referral_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class Screening(Base):
+    """The eligibility result of one version of the answers, with the ruleset that produced it."""
+
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    version_number: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[str] = mapped_column(String(20))
+    facts: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    ruleset_id: Mapped[str] = mapped_column(String(100))
+    ruleset_version: Mapped[str] = mapped_column(String(50))
+    ruleset_sha256: Mapped[str] = mapped_column(String(64))
+    screened_on: Mapped[date] = mapped_column(Date)
+    screened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InformationRequest(Base):
+    """A coordinator's question back to the partner, and the partner's answer."""
+
+    __tablename__ = "information_requests"
+    __table_args__ = (
+        CheckConstraint("(answered_at IS NULL) = (answer IS NULL)", name="answer_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id], lazy="joined")
+
