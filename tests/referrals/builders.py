@@ -1,0 +1,78 @@
+"""Complete referrals for tests: as pages a partner posts, and as a submitted row made directly."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from portal.consent.texts import default_texts
+
+TODAY = date.today()
+ARREST_DAY = TODAY - timedelta(days=1)
+
+
+def _us(day: date) -> str:
+    return f"{day.month}/{day.day}/{day.year}"
+
+
+PERSON = {"legal_name": "José O'Neil", "other_names": "Joe", "date_of_birth-month": "3",
+          "date_of_birth-day": "7", "date_of_birth-year": "1990", "phone": "303 555 0142",
+          "staying": "Under the 5th St bridge", "language": "en"}
+
+ARREST_PAGES = [
+    ("referrer", {"name": "Officer Dana Reyes", "badge_number": "4471", "phone": "303 555 0101"}),
+    ("arrest", {"incident_number": "24-0001", "arrest_date": _us(ARREST_DAY),
+                "arrest_time": "9:30pm", "arrest_place": "5th and Main"}),
+    ("charges", {"charges": ["shoplifting", "trespassing"],
+                 "q__shoplifting__restitution_sought": "no"}),
+    ("person", PERSON),
+    ("circumstances", {"housing": "unsheltered", "needs": ["substance_use", "housing"]}),
+    ("demographics", {"race": ["prefer_not"], "ethnicity": "hispanic", "gender": "man"}),
+    ("exclusions", {"treatment_court": "none", "protective_order": "no"}),
+    ("concerns", {"note": "Cooperative; asked about detox."}),
+]
+
+SOCIAL_PAGES = [
+    ("referrer", {"name": "Sam Okafor", "phone": "303 555 0103"}),
+    ("relationship", {"how_known": "outreach"}),
+    ("conduct", {"charges": ["camping"], "last_conduct_date": _us(TODAY - timedelta(days=10))}),
+    ("whereabouts", {"where_found": "The library on 3rd, most mornings"}),
+    ("person", PERSON),
+    ("circumstances", {"housing": "unsheltered"}),
+    ("demographics", {"race": ["black"], "ethnicity": "not_hispanic", "gender": "woman"}),
+    ("exclusions", {"treatment_court": "none", "protective_order": "no"}),
+    ("concerns", {}),
+]
+
+PAGES = {"arrest_diversion": ARREST_PAGES, "social_contact": SOCIAL_PAGES}
+
+
+def consent_page(route: str, language: str = "en", signature: str = "José O'Neil") -> dict:
+    text = default_texts().current(route, language)
+    return {"text_id": text.id, "language": language, "signature": signature,
+            "signed_on": _us(TODAY), "confirmed": "y"}
+
+
+def start(client, route: str) -> int:
+    response = client.submit("/referrals/new", {"route": route}, status=302)
+    return int(re.search(r"/referrals/(\d+)/", response.location).group(1))
+
+
+def fill_draft(client, route: str, *, upto: str | None = None, consent: bool = True) -> int:
+    """Start a draft and continue through its pages (stopping before ``upto``); returns its id."""
+    referral_id = start(client, route)
+    for slug, data in PAGES[route]:
+        if slug == upto:
+            return referral_id
+        client.submit(f"/referrals/{referral_id}/{slug}", data, status=302)
+    if consent and upto != "consent":
+        client.submit(f"/referrals/{referral_id}/consent", consent_page(route), status=302)
+    return referral_id
+
+
+def submit(client, route: str) -> tuple[int, str]:
+    """A complete referral sent through the pages; returns its id and reference number."""
+    referral_id = fill_draft(client, route)
+    response = client.submit(f"/referrals/{referral_id}/check", {}, status=302)
+    page = client.get(response.location)
+    return referral_id, page.soup.find(id="reference").get_text().strip()
