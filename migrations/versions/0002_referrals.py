@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 10:58:38.079871
+Create Date: 2026-11-27 11:03:39.663250
 """
 
 from alembic import op
@@ -90,8 +90,8 @@ def upgrade() -> None:
     sa.Column('referral_id', sa.Integer(), nullable=False),
     sa.Column('at', portal.db.UTCDateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('from_status', sa.Enum('draft', 'submitted', 'in_review', 'needs_information', 'accepted', 'declined', 'withdrawn', 'intake_completed', 'intake_missed', name='status', native_enum=False, create_constraint=True, length=30), nullable=False),
-    sa.Column('to_status', sa.Enum('draft', 'submitted', 'in_review', 'needs_information', 'accepted', 'declined', 'withdrawn', 'intake_completed', 'intake_missed', name='status', native_enum=False, create_constraint=True, length=30), nullable=False),
+    sa.Column('from_status', sa.Enum('draft', 'submitted', 'in_review', 'needs_information', 'accepted', 'declined', 'withdrawn', 'intake_completed', 'intake_missed', name='from_status', native_enum=False, create_constraint=True, length=30), nullable=False),
+    sa.Column('to_status', sa.Enum('draft', 'submitted', 'in_review', 'needs_information', 'accepted', 'declined', 'withdrawn', 'intake_completed', 'intake_missed', name='to_status', native_enum=False, create_constraint=True, length=30), nullable=False),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_referral_events_actor_id_users')),
     sa.ForeignKeyConstraint(['referral_id'], ['referrals.id'], name=op.f('fk_referral_events_referral_id_referrals')),

@@ -41,9 +41,10 @@ def roles_for(kind: OrgKind) -> tuple[Role, ...]:
     return PROGRAM_ROLES if kind is OrgKind.PROGRAM else PARTNER_ROLES
 
 
-def _enum(cls):
+def _enum(cls, name: str | None = None):
+    """An enum stored as text with a CHECK constraint (named ``name``: unique per table)."""
     return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e],
-                validate_strings=True, create_constraint=True, name=cls.__name__.lower())
+                validate_strings=True, create_constraint=True, name=name or cls.__name__.lower())
 
 
 class Organisation(Base):

@@ -61,8 +61,8 @@ class ReferralEvent(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    from_status: Mapped[Status] = mapped_column(_enum(Status))
-    to_status: Mapped[Status] = mapped_column(_enum(Status))
+    from_status: Mapped[Status] = mapped_column(_enum(Status, "from_status"))
+    to_status: Mapped[Status] = mapped_column(_enum(Status, "to_status"))
     reason: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[Referral] = relationship(back_populates="events")
