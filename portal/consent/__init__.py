@@ -1,0 +1,1 @@
+"""Consent: the versioned texts a person signs, signing, and revocation."""
