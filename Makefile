@@ -92,7 +92,8 @@ test: $(TEST_STAMP) $(USWDS_STAMP)
 
 bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_http.py
-	if [ -f $(BENCH_DIR)/bench_eligibility.py ]; then $(VPY) $(BENCH_DIR)/bench_eligibility.py; fi
+	$(VPY) $(BENCH_DIR)/bench_eligibility.py
+	$(VPY) $(BENCH_DIR)/bench_submissions.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 
