@@ -78,8 +78,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.consent.routes import bp as consent
     from portal.public.routes import bp as public
     from portal.referrals.routes import bp as referrals
+    from portal.review.routes import bp as review
 
-    for blueprint in (public, accounts, referrals, consent, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, review, admin, audit, api):
         app.register_blueprint(blueprint)
 
 

@@ -9,7 +9,7 @@ from portal.db import Base
 from portal.notifications.models import OutboxMessage  # noqa: F401
 from portal.public.models import AccessRequest  # noqa: F401
 from portal.referrals.models import (  # noqa: F401
-    InformationRequest, Referral, ReferralEvent, ReferralVersion, Screening,
+    InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,
 )
 
 metadata = Base.metadata

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from portal.accounts import mfa
 from portal.db import transaction
 from portal.demo import accounts
+from portal.demo.referrals import generate
 
 
 def _refuse_in_production() -> None:
@@ -15,15 +16,21 @@ def _refuse_in_production() -> None:
 
 
 @click.group(invoke_without_command=True)
+@click.option("--referrals", "referral_count", type=click.IntRange(0, 5_000_000), default=0,
+              help="Also add this many generated referrals (most closed, a few thousand open).")
 @click.pass_context
 @with_appcontext
-def demo(context: click.Context) -> None:
+def demo(context: click.Context, referral_count: int) -> None:
     """Load the demo organisations and accounts (again, safely) and print how to sign in."""
     _refuse_in_production()
     if context.invoked_subcommand is not None:
         return
     with transaction(current_app):
         loaded = accounts.load_accounts()
+    if referral_count:
+        with transaction(current_app):
+            generate(referral_count)
+        click.echo(f"Added {referral_count:,} referrals.\n")
     click.echo(f"Demo accounts (password for each: {accounts.PASSWORD})\n")
     click.echo(f"{'Email':<24} {'Role':<22} {'Organisation':<24} TOTP secret")
     for account in loaded:

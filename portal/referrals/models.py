@@ -23,6 +23,18 @@ class Referral(Base):
                         name="submitted_has_reference"),
         CheckConstraint("route IN ('arrest_diversion', 'social_contact')", name="route_known"),
         Index("ix_referrals_organisation_status", "organisation_id", "status"),
+        # The database is the last guard of the workflow: a decided referral has its decider.
+        CheckConstraint("status NOT IN ('accepted', 'declined', 'intake_completed', 'intake_missed')"
+                        " OR (decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+                        name="decided_has_decider"),
+        CheckConstraint("status <> 'declined' OR (decline_reason IS NOT NULL AND declined_by IN "
+                        "('program', 'person'))", name="declined_has_reason"),
+        CheckConstraint("status <> 'intake_completed' OR intake_completed_on IS NOT NULL",
+                        name="intake_completed_has_date"),
+        CheckConstraint("claimed_by_id IS NULL OR (claimed_at IS NOT NULL AND status IN "
+                        "('in_review', 'needs_information'))", name="claim_only_while_open"),
+        CheckConstraint("override_justification IS NULL OR status IN ('accepted', "
+                        "'intake_completed', 'intake_missed')", name="override_only_on_accept"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,16 +50,28 @@ class Referral(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Copied from the answers at submission, for matching and the queue.
     legal_name: Mapped[str | None] = mapped_column(String(200))
-    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     screening_decision: Mapped[str | None] = mapped_column(String(20))
     intake_deadline: Mapped[date | None] = mapped_column(Date)
+    # The review: who holds it, and the decision.
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(String(40))
+    declined_by: Mapped[str | None] = mapped_column(String(10))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    override_justification: Mapped[str | None] = mapped_column(Text)
+    intake_completed_on: Mapped[date | None] = mapped_column(Date)
     # Optimistic locking: an update made on a stale copy fails instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    referrer: Mapped[User] = relationship(lazy="joined")
+    referrer: Mapped[User] = relationship(foreign_keys=[referrer_id], lazy="joined")
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.id",
                                                        back_populates="referral")
 
@@ -120,3 +144,16 @@ class InformationRequest(Base):
 
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id], lazy="joined")
 
+
+class ReviewNote(Base):
+    """A coordinator's working note on a referral (not shown to the partner)."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User] = relationship(lazy="joined")

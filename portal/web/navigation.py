@@ -44,6 +44,8 @@ def navigation() -> list[Item]:
              "any question from a coordinator.", "See your referrals", PARTNERS),
         Item("referrals.new", "Start a referral", "Refer a person to LEAD: arrest diversion or a "
              "social contact referral.", "Start a referral", PARTNERS),
+        Item("review.queue", "Review queue", "Open referrals, nearest intake deadline first: claim "
+             "one, check it and decide.", "Work the queue", (Role.COORDINATOR, Role.PROGRAM_ADMIN)),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
              "first users.", "Manage organisations", (Role.PROGRAM_ADMIN,)),
         Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "

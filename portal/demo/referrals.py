@@ -1,0 +1,119 @@
+"""Realistic referrals in bulk, for demos and benchmarks: most long closed, a few thousand open.
+
+Rows are written with multi-row INSERTs in batches, which loads a million on PostgreSQL in a
+few minutes. They carry the columns the queue and the referral page read, and short answers."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import insert, select
+
+from portal import db
+from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.accounts.tokens import readable_code
+from portal.referrals.models import Referral
+
+BATCH = 5000
+FIRST = ["Alex", "Jordan", "Maria", "José", "Aaliyah", "Sam", "Chris", "Lupe", "Dana", "Tyrone",
+         "Mei", "Ahmed", "Rosa", "Jon", "John", "Keisha", "Luis", "Ana", "Bao", "Daniel"]
+LAST = ["Smith", "García", "Johnson", "Nguyen", "Williams", "Martínez", "Brown", "O'Neil",
+        "Lopez", "Davis", "Hernández", "Wilson", "Kim", "Jackson", "Rivera", "Lee"]
+CLOSED = [("intake_completed", 45), ("intake_missed", 15), ("declined", 25), ("withdrawn", 15)]
+OPEN = [("submitted", 35), ("in_review", 30), ("needs_information", 10), ("accepted", 25)]
+DECLINE_REASONS = ["not_eligible_charge", "duplicate", "unable_to_locate", "declined_by_person"]
+
+
+def generate(count: int, *, seed: int = 2026, today: date | None = None) -> int:
+    """Add ``count`` referrals; returns how many were added."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    partners = _partners()
+    deciders = _deciders()
+    open_count = min(count, max(50, min(3000, count // 10)))
+    references = _fresh_references(rng, count)
+    rows = []
+    for index in range(count):
+        rows.append(_row(rng, index < open_count, partners, deciders, references[index], today))
+        if len(rows) == BATCH:
+            db.session().execute(insert(Referral), rows)
+            rows = []
+    if rows:
+        db.session().execute(insert(Referral), rows)
+    return count
+
+
+def _partners() -> list[tuple[Organisation, User]]:
+    pairs = []
+    for organisation in db.session().scalars(select(Organisation).where(
+            Organisation.kind != OrgKind.PROGRAM)):
+        referrer = next((u for u in organisation.users if u.role is Role.REFERRER), None)
+        if referrer is not None:
+            pairs.append((organisation, referrer))
+    if not pairs:
+        raise RuntimeError("load the demo accounts first: `lead-portal demo`")
+    return pairs
+
+
+def _deciders() -> list[User]:
+    return list(db.session().scalars(select(User).where(User.role == Role.COORDINATOR)))
+
+
+def _fresh_references(rng: random.Random, count: int) -> list[str]:
+    taken = set(db.session().scalars(select(Referral.reference).where(
+        Referral.reference.is_not(None))))
+    fresh: set[str] = set()
+    while len(fresh) < count:
+        code = readable_code(8)
+        reference = f"{code[:4]}-{code[4:]}"
+        if reference not in taken:
+            fresh.add(reference)
+    return rng.sample(sorted(fresh), count)
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
+    return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
+
+
+def _row(rng, is_open, partners, deciders, reference, today) -> dict:
+    organisation, referrer = rng.choice(partners)
+    route = ("arrest_diversion" if organisation.kind is OrgKind.LAW_ENFORCEMENT
+             and rng.random() < 0.7 else "social_contact")
+    status = _pick(rng, OPEN if is_open else CLOSED)
+    age_days = rng.randint(60, 3 * 365) if not is_open else (
+        rng.randint(31, 45) if status == "accepted" and rng.random() < 0.2  # intake overdue
+        else rng.randint(0, 25))
+    submitted = datetime.combine(today - timedelta(days=age_days), datetime.min.time(), UTC) \
+        + timedelta(minutes=rng.randint(0, 24 * 60 - 1))
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    born = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
+    row = {
+        "reference": reference, "route": route, "status": status,
+        "organisation_id": organisation.id, "referrer_id": referrer.id,
+        "answers": {"person": {"legal_name": name, "date_of_birth": born.isoformat(),
+                               "language": "es" if rng.random() < 0.2 else "en"}},
+        "created_at": submitted, "updated_at": submitted, "submitted_at": submitted,
+        "legal_name": name, "date_of_birth": born, "version": 1,
+        "screening_decision": _pick(rng, [("eligible", 70), ("needs_review", 20),
+                                          ("ineligible", 10)]),
+        "intake_deadline": submitted.date() + timedelta(days=30)
+        if route == "arrest_diversion" else None,
+    }
+    return row | _decision(rng, status, submitted, deciders)
+
+
+def _decision(rng, status: str, submitted: datetime, deciders: list[User]) -> dict:
+    decider = rng.choice(deciders) if deciders else None
+    if status in {"in_review", "needs_information"} and decider:
+        return {"claimed_by_id": decider.id, "claimed_at": submitted + timedelta(hours=2)}
+    if status in {"submitted", "withdrawn"} or decider is None:
+        return {}
+    decided = {"decided_by_id": decider.id, "decided_at": submitted + timedelta(days=1)}
+    if status == "declined":
+        decided |= {"decline_reason": rng.choice(DECLINE_REASONS),
+                    "declined_by": rng.choice(["program", "person"]),
+                    "decision_note": "Declined after review."}
+    if status == "intake_completed":
+        decided["intake_completed_on"] = submitted.date() + timedelta(days=rng.randint(2, 28))
+    return decided

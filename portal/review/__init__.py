@@ -1,0 +1,1 @@
+"""The coordinators' review: the queue, claims, decisions and intake deadlines."""

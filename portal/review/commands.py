@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from portal.db import transaction
+from portal.review.operations import mark_missed_deadlines
+
+
+@click.command()
+@click.option("--on", "today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day to judge deadlines on (default: today).")
+@with_appcontext
+def deadlines(today) -> None:
+    """Mark accepted referrals whose intake deadline passed without intake as intake missed.
+
+    Run it daily from cron; running it twice marks nothing twice."""
+    day = today.date() if today else date.today()
+    with transaction(current_app):
+        missed = mark_missed_deadlines(day)
+        references = [referral.reference for referral in missed]
+    click.echo(f"{len(references)} referral(s) marked intake missed"
+               + (": " + ", ".join(references) if references else "."))

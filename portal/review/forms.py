@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from portal.referrals.fields import EventDateField
+from portal.referrals.forms import NOTE_LIMIT, _today
+from portal.web.forms import PortalForm, at_most, required, strip
+
+
+class VersionedForm(PortalForm):
+    """Carries the version of the referral the coordinator saw, to refuse a stale action."""
+
+    version = IntegerField(validators=[InputRequired(message="Reload the page and try again")])
+
+
+def _note(label: str, thing: str, optional: bool = False):
+    checks = [Optional()] if optional else [required(thing)]
+    return TextAreaField(label, filters=[strip], validators=[*checks, at_most(NOTE_LIMIT, thing)])
+
+
+class ActionForm(VersionedForm):
+    """Claim or release: nothing to fill in."""
+
+
+class AcceptForm(VersionedForm):
+    justification = _note("Why accept against the screening?", "why you are accepting against "
+                          "the screening", optional=True)
+
+
+class DeclineForm(VersionedForm):
+    reason = RadioField("Reason", validators=[required("a reason", verb="Select")])
+    declined_by = RadioField("Who declined?", choices={"program": "The program",
+                                                       "person": "The person"},
+                             validators=[required("who declined", verb="Select")])
+    note = _note("Note", "a note explaining the decision")
+
+    def for_ruleset(self, ruleset) -> DeclineForm:
+        self.reason.choices = dict(ruleset.decline_reason_labels)
+        return self
+
+
+class RequestInformationForm(VersionedForm):
+    question = _note("What do you need from the partner?", "what you need from the partner")
+
+
+class IntakeForm(VersionedForm):
+    outcome = RadioField("Intake", choices={"completed": "Intake completed",
+                                            "missed": "Intake missed"},
+                         validators=[required("whether intake was completed", verb="Select")])
+    completed_on = EventDateField("Date of intake", thing="the date of intake",
+                                  validators=[Optional()])
+
+    def validate_completed_on(self, field):
+        if self.outcome.data == "completed" and not field.data:
+            raise ValidationError("Enter the date of intake")
+        if field.date and field.date > _today():
+            raise ValidationError("The date of intake must be today or in the past")
+
+
+class ReassignForm(VersionedForm):
+    coordinator = SelectField("Reassign to", coerce=int, validators=[
+        required("the coordinator to reassign to", verb="Select")])
+    note = _note("Note for them", "a note for the coordinator")
+
+
+class NoteForm(PortalForm):
+    body = _note("Add a note", "the note")
+
+
+class QueueFilterForm(Form):
+    """Filters in the URL (GET): a view can be bookmarked; nothing changes."""
+
+    status = SelectField("Status", validators=[Optional()])
+    route = SelectField("Route", validators=[Optional()])
+    screening = SelectField("Screening", choices={"": "Any", "eligible": "Eligible",
+                                                  "needs_review": "Needs review",
+                                                  "ineligible": "Ineligible"},
+                            validators=[Optional()])
+    partner = SelectField("Partner", validators=[Optional()])
+    claimed = SelectField("Claimed", choices={"": "Anyone or no one", "me": "Claimed by me",
+                                              "unclaimed": "Unclaimed"}, validators=[Optional()])
+    overdue = SelectField("Deadline", choices={"": "Any", "1": "Overdue only"},
+                          validators=[Optional()])
+    after = HiddenField()
+
+    def error_items(self):
+        return [(f.id, m) for f in self for m in f.errors[:1]]

@@ -1,0 +1,142 @@
+"""The coordinator's verbs. Each takes the version of the referral the coordinator saw: if the
+referral changed since, nothing is written and ``Stale`` says what changed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from portal import audit, db
+from portal.accounts.models import Role, User
+from portal.referrals.models import InformationRequest, Referral, ReviewNote
+from portal.referrals.operations import Refused, transition
+from portal.referrals.states import COORDINATOR, SYSTEM, Status
+from portal.review import queries
+
+DECIDERS = (Role.COORDINATOR, Role.PROGRAM_ADMIN)
+
+
+class Stale(Refused):
+    """The referral changed after the page was loaded; the newer state is kept."""
+
+    def __init__(self, referral: Referral):
+        super().__init__("This referral changed after you opened it")
+        self.referral = referral
+
+
+def check_version(referral: Referral, seen: int | None) -> None:
+    if seen is None or referral.version != seen:
+        raise Stale(referral)
+
+
+def claim(actor: User, referral: Referral, seen: int) -> None:
+    check_version(referral, seen)
+    if referral.claimed_by_id is not None:
+        raise Refused(f"{referral.claimed_by.name} is already working on this referral")
+    if referral.status is Status.SUBMITTED:
+        transition(actor, referral, Status.IN_REVIEW, COORDINATOR, "Claimed")
+    elif referral.status is not Status.IN_REVIEW:
+        raise Refused(f"A referral that is {referral.status.label.lower()} cannot be claimed")
+    _hold(actor, referral, actor)
+    audit.record("referral.claimed", actor=actor, subject=referral)
+
+
+def claim_next(actor: User) -> Referral | None:
+    """The most urgent unclaimed referral, or None. On PostgreSQL the row is locked with SKIP
+    LOCKED, so two coordinators pressing at once get two different referrals."""
+    referral = db.session().scalar(queries.next_claimable())
+    if referral is None:
+        return None
+    claim(actor, referral, referral.version)
+    return referral
+
+
+def release(actor: User, referral: Referral, seen: int) -> None:
+    check_version(referral, seen)
+    _require_holder(actor, referral)
+    referral.claimed_by_id = referral.claimed_at = None
+    audit.record("referral.released", actor=actor, subject=referral)
+
+
+def reassign(actor: User, referral: Referral, seen: int, to: User, note: str) -> None:
+    check_version(referral, seen)
+    if to.role not in DECIDERS or to.disabled_at is not None:
+        raise Refused("Choose an active coordinator")
+    if referral.status not in {Status.IN_REVIEW, Status.NEEDS_INFORMATION}:
+        raise Refused("Only a referral under review can be reassigned")
+    _hold(actor, referral, to)
+    add_note(actor, referral, f"Reassigned to {to.name}: {note}")
+    audit.record("referral.reassigned", actor=actor, subject=referral, detail={"to": to.id})
+
+
+def _hold(actor: User, referral: Referral, holder: User) -> None:
+    referral.claimed_by_id, referral.claimed_at = holder.id, db.utcnow()
+
+
+def _require_holder(actor: User, referral: Referral) -> None:
+    if referral.claimed_by_id != actor.id and actor.role is not Role.PROGRAM_ADMIN:
+        raise Refused("Only the coordinator working on this referral can do that")
+
+
+def accept(actor: User, referral: Referral, seen: int, justification: str | None) -> None:
+    """Accepting against the screening is an override, and needs its written justification."""
+    check_version(referral, seen)
+    if referral.screening_decision != "eligible" and not justification:
+        raise Refused("Write why you are accepting a referral the screening did not find "
+                      "eligible")
+    referral.override_justification = justification or None
+    _decide(actor, referral, Status.ACCEPTED, justification)
+
+
+def decline(actor: User, referral: Referral, seen: int, *, reason: str, declined_by: str,
+            note: str) -> None:
+    check_version(referral, seen)
+    referral.decline_reason, referral.declined_by = reason, declined_by
+    _decide(actor, referral, Status.DECLINED, note)
+
+
+def _decide(actor: User, referral: Referral, target: Status, note: str | None) -> None:
+    # The decision's columns first: the database checks them when the status changes.
+    referral.decided_by_id, referral.decided_at = actor.id, db.utcnow()
+    referral.decision_note = note or None
+    referral.claimed_by_id = referral.claimed_at = None
+    transition(actor, referral, target, COORDINATOR, note)
+
+
+def request_information(actor: User, referral: Referral, seen: int, question: str) -> None:
+    check_version(referral, seen)
+    transition(actor, referral, Status.NEEDS_INFORMATION, COORDINATOR, question)
+    db.session().add(InformationRequest(referral_id=referral.id, question=question,
+                                        asked_by_id=actor.id))
+    if referral.claimed_by_id is None:
+        _hold(actor, referral, actor)
+
+
+def record_intake(actor: User, referral: Referral, seen: int, completed_on: date | None) -> None:
+    check_version(referral, seen)
+    if completed_on is None:
+        transition(actor, referral, Status.INTAKE_MISSED, COORDINATOR, "Intake missed")
+        return
+    referral.intake_completed_on = completed_on
+    transition(actor, referral, Status.INTAKE_COMPLETED, COORDINATOR,
+               f"Intake completed on {completed_on.isoformat()}")
+
+
+def mark_missed_deadlines(today: date) -> list[Referral]:
+    """Accepted referrals whose intake deadline has passed without intake: intake missed.
+    Run daily (cron); a referral is marked once, since it is no longer accepted afterwards."""
+    overdue = db.session().scalars(
+        select(Referral).where(Referral.status == Status.ACCEPTED,
+                               Referral.intake_deadline < today).order_by(Referral.id)).all()
+    for referral in overdue:
+        transition(None, referral, Status.INTAKE_MISSED, SYSTEM,
+                   f"Intake deadline {referral.intake_deadline.isoformat()} passed")
+    return list(overdue)
+
+
+def add_note(actor: User, referral: Referral, body: str) -> ReviewNote:
+    note = ReviewNote(referral_id=referral.id, author_id=actor.id, body=body)
+    db.session().add(note)
+    audit.record("referral.note_added", actor=actor, subject=referral)
+    return note

@@ -1,0 +1,126 @@
+"""The queue's reads. Only open referrals are read, so the cost does not grow with closed history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, literal, select, tuple_
+
+from portal import db
+from portal.accounts.models import Organisation, Role, User
+from portal.referrals.models import Referral, ReviewNote
+from portal.referrals.states import Status
+
+PAGE_SIZE = 50
+# In the queue: waiting for review, under review, waiting for the partner, and accepted
+# referrals whose intake is still to come (their deadline must not pass unnoticed).
+QUEUE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION, Status.ACCEPTED)
+CLAIMABLE = (Status.SUBMITTED, Status.IN_REVIEW)
+NO_DEADLINE = date(9999, 12, 31)
+# Nearest deadline first (a referral without one after those with one), then the oldest.
+DUE = func.coalesce(Referral.intake_deadline, literal(NO_DEADLINE))
+QUEUE_ORDER = (DUE, Referral.submitted_at, Referral.id)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: str = ""
+    route: str = ""
+    screening: str = ""
+    partner: int | None = None
+    claimed: str = ""  # "", "me" or "unclaimed"
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Cursor:
+    due: date
+    submitted_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{self.due.isoformat()}_{self.submitted_at.isoformat()}_{self.id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        try:
+            due, submitted, ident = (text or "").split("_")
+            return cls(date.fromisoformat(due), datetime.fromisoformat(submitted), int(ident))
+        except ValueError:
+            return None
+
+
+def _open() -> Select:
+    return select(Referral).where(Referral.status.in_(QUEUE_STATUSES))
+
+
+def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
+    query = _open()
+    if criteria.status in {s.value for s in QUEUE_STATUSES}:
+        query = query.where(Referral.status == Status(criteria.status))
+    if criteria.route:
+        query = query.where(Referral.route == criteria.route)
+    if criteria.screening:
+        query = query.where(Referral.screening_decision == criteria.screening)
+    if criteria.partner:
+        query = query.where(Referral.organisation_id == criteria.partner)
+    if criteria.claimed == "me":
+        query = query.where(Referral.claimed_by_id == user.id)
+    elif criteria.claimed == "unclaimed":
+        query = query.where(Referral.claimed_by_id.is_(None))
+    if criteria.overdue:
+        query = query.where(Referral.intake_deadline < today)
+    return query
+
+
+def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None = None,
+          limit: int = PAGE_SIZE) -> list[Referral]:
+    """One page of the queue, by keyset: the rows after ``after`` in queue order (no OFFSET)."""
+    query = _filtered(user, criteria, today)
+    if after is not None:
+        query = query.where(tuple_(*QUEUE_ORDER) > tuple_(after.due, after.submitted_at, after.id))
+    return list(db.session().scalars(query.order_by(*QUEUE_ORDER).limit(limit)))
+
+
+def cursor_after(referral: Referral) -> Cursor:
+    return Cursor(referral.intake_deadline or NO_DEADLINE, referral.submitted_at, referral.id)
+
+
+def counts() -> dict[Status, int]:
+    rows = db.session().execute(select(Referral.status, func.count())
+                                .where(Referral.status.in_(QUEUE_STATUSES))
+                                .group_by(Referral.status))
+    found = dict(rows.all())
+    return {status: found.get(status, 0) for status in QUEUE_STATUSES}
+
+
+def next_claimable() -> Select:
+    query = (select(Referral)
+             .where(Referral.status.in_(CLAIMABLE), Referral.claimed_by_id.is_(None))
+             .order_by(*QUEUE_ORDER).limit(1))
+    if db.session().get_bind().dialect.name == "postgresql":
+        # Two coordinators pressing "claim next" at once: the second skips the first's row.
+        query = query.with_for_update(skip_locked=True, of=Referral)
+    return query
+
+
+def referral_for_staff(referral_id: int) -> Referral | None:
+    return db.session().scalar(select(Referral).where(Referral.id == referral_id,
+                                                      Referral.status != Status.DRAFT))
+
+
+def partners() -> list[Organisation]:
+    return list(db.session().scalars(select(Organisation).where(
+        Organisation.kind != "program").order_by(Organisation.name)))
+
+
+def coordinators() -> list[User]:
+    return list(db.session().scalars(select(User).where(
+        User.role.in_((Role.COORDINATOR, Role.PROGRAM_ADMIN)), User.disabled_at.is_(None),
+        User.password_hash.is_not(None)).order_by(User.name)))
+
+
+def notes(referral: Referral) -> list[ReviewNote]:
+    return list(db.session().scalars(select(ReviewNote).where(ReviewNote.referral_id == referral.id)
+                                     .order_by(ReviewNote.id)))

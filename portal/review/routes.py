@@ -1,0 +1,180 @@
+"""The coordinators' pages: the queue, the referral, and the decisions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import audit, db
+from portal.accounts.access import signed_in
+from portal.accounts.forms import ConfirmForm
+from portal.accounts.models import User
+from portal.referrals import queries as referral_queries
+from portal.referrals import summary
+from portal.referrals.operations import Refused
+from portal.review import duplicates, operations, queries
+from portal.review.forms import (
+    AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
+    RequestInformationForm,
+)
+from portal.web.security import csrf_in_form
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+STAFF = operations.DECIDERS
+
+
+def _ruleset():
+    return current_app.extensions["portal.ruleset"]
+
+
+@bp.route("/")
+@signed_in(*STAFF)
+def queue():
+    form = _filter_form()
+    criteria = _criteria(form)
+    after = queries.Cursor.decode(request.args.get("after"))
+    rows = queries.queue(current_user, criteria, date.today(), after)
+    next_url = None
+    if len(rows) == queries.PAGE_SIZE:
+        args = {k: v for k, v in request.args.items() if k != "after"}
+        next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
+    return render_template("review/queue.html", form=form, rows=rows, next_url=next_url,
+                           counts=queries.counts(), today=date.today(), ruleset=_ruleset())
+
+
+def _filter_form() -> QueueFilterForm:
+    form = QueueFilterForm(request.args)
+    form.status.choices = {"": "Any open"} | {s.value: s.label for s in queries.QUEUE_STATUSES}
+    form.route.choices = {"": "Any"} | {r.code: r.label for r in _ruleset().routes}
+    form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in queries.partners()}
+    return form
+
+
+def _criteria(form: QueueFilterForm) -> queries.QueueFilter:
+    if not form.validate():
+        return queries.QueueFilter()
+    return queries.QueueFilter(status=form.status.data or "", route=form.route.data or "",
+                               screening=form.screening.data or "",
+                               partner=int(form.partner.data) if form.partner.data else None,
+                               claimed=form.claimed.data or "", overdue=form.overdue.data == "1")
+
+
+@bp.route("/claim-next", methods=["POST"])
+@signed_in(*STAFF)
+@csrf_in_form
+def claim_next():
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    referral = operations.claim_next(current_user)
+    if referral is None:
+        flash("Nothing left to claim: every open referral is being worked on.", "info")
+        return redirect(url_for("review.queue"))
+    flash(f"You are now working on {referral.reference}.", "success")
+    return redirect(url_for("review.referral", referral_id=referral.id))
+
+
+def _referral_or_404(referral_id: int):
+    return queries.referral_for_staff(referral_id) or abort(404)
+
+
+@bp.route("/referrals/<int:referral_id>")
+@signed_in(*STAFF)
+def referral(referral_id: int):
+    item = _referral_or_404(referral_id)
+    audit.record("referral.viewed", actor=current_user, subject=item)
+    return _render(item)
+
+
+def _render(item, status: int = 200, **forms):
+    """The referral page; ``forms`` replaces a blank form by the one with errors."""
+    blank = {"accept_form": AcceptForm, "decline_form": DeclineForm,
+             "request_form": RequestInformationForm, "intake_form": IntakeForm,
+             "reassign_form": ReassignForm, "note_form": NoteForm, "action_form": ActionForm}
+    chosen = {name: forms.get(name) or cls(formdata=None) for name, cls in blank.items()}
+    chosen["decline_form"].for_ruleset(_ruleset())
+    chosen["reassign_form"].coordinator.choices = {u.id: u.name for u in queries.coordinators()}
+    shown = next(iter(forms.values()), None)
+    return render_template(
+        "review/referral.html", referral=item, today=date.today(), form=shown,
+        screening=referral_queries.latest_screening(item),
+        consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
+        notes=queries.notes(item), matches=duplicates.possible_matches(item),
+        sections=summary.sections(item, _ruleset()), ruleset=_ruleset(), **chosen), status
+
+
+ACTIONS = {
+    "claim": (ActionForm, lambda f, r: operations.claim(current_user, r, f.version.data),
+              "You are now working on this referral."),
+    "release": (ActionForm, lambda f, r: operations.release(current_user, r, f.version.data),
+                "You have released the referral: it is back in the queue, unclaimed."),
+    "accept": (AcceptForm, lambda f, r: operations.accept(current_user, r, f.version.data,
+                                                          f.justification.data),
+               "The referral is accepted."),
+    "decline": (DeclineForm, lambda f, r: operations.decline(
+        current_user, r, f.version.data, reason=f.reason.data, declined_by=f.declined_by.data,
+        note=f.note.data), "The referral is declined."),
+    "request-information": (RequestInformationForm, lambda f, r: operations.request_information(
+        current_user, r, f.version.data, f.question.data),
+        "Your question has been sent to the partner."),
+    "intake": (IntakeForm, lambda f, r: operations.record_intake(
+        current_user, r, f.version.data, f.completed_on.date if f.outcome.data == "completed"
+        else None), "The intake is recorded."),
+    "reassign": (ReassignForm, lambda f, r: operations.reassign(
+        current_user, r, f.version.data, db.session().get(User, f.coordinator.data) or abort(400),
+        f.note.data), "The referral is reassigned."),
+}
+FORM_NAMES = {"claim": "action_form", "release": "action_form", "accept": "accept_form",
+              "decline": "decline_form", "request-information": "request_form",
+              "intake": "intake_form", "reassign": "reassign_form"}
+
+
+@bp.route("/referrals/<int:referral_id>/<any(claim, release, accept, decline, "
+          "\"request-information\", intake, reassign):action>", methods=["POST"])
+@signed_in(*STAFF)
+@csrf_in_form
+def act(referral_id: int, action: str):
+    item = _referral_or_404(referral_id)
+    form_class, verb, done = ACTIONS[action]
+    form = form_class()
+    if action == "decline":
+        form.for_ruleset(_ruleset())
+    if action == "reassign":
+        form.coordinator.choices = {u.id: u.name for u in queries.coordinators()}
+    if not form.validate_on_submit():
+        return _render(item, 400, **{FORM_NAMES[action]: form})
+    try:
+        verb(form, item)
+        db.session().flush()
+    except (operations.Stale, StaleDataError):
+        return _stale(referral_id)
+    except Refused as refused:
+        db.session().rollback()
+        form.form_errors.append(str(refused))
+        return _render(_referral_or_404(referral_id), 400, **{FORM_NAMES[action]: form})
+    flash(done, "success")
+    return redirect(url_for("review.referral", referral_id=item.id))
+
+
+def _stale(referral_id: int):
+    """409: say what changed, and keep the newer state."""
+    db.session().rollback()
+    item = _referral_or_404(referral_id)
+    latest = item.events[-1] if item.events else None
+    return render_template("review/stale.html", referral=item, latest=latest), 409
+
+
+@bp.route("/referrals/<int:referral_id>/notes", methods=["POST"])
+@signed_in(*STAFF)
+@csrf_in_form
+def add_note(referral_id: int):
+    item = _referral_or_404(referral_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _render(item, 400, note_form=form)
+    operations.add_note(current_user, item, form.body.data)
+    flash("Your note is added.", "success")
+    return redirect(url_for("review.referral", referral_id=item.id) + "#notes")
+
