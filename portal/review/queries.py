@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from portal import db
 from portal.accounts.models import Organisation, Role, User
@@ -52,7 +53,10 @@ class Cursor:
 
 
 def _open() -> Select:
-    return select(Referral).where(Referral.status.in_(QUEUE_STATUSES))
+    # The queue shows no answers and no referrer: leave them out of every row it reads.
+    return (select(Referral).where(Referral.status.in_(QUEUE_STATUSES))
+            .options(defer(Referral.answers), lazyload(Referral.referrer),
+                     joinedload(Referral.claimed_by)))
 
 
 def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
