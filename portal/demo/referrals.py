@@ -6,9 +6,9 @@ few minutes. They carry the columns the queue and the referral page read, and sh
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from portal import db
 from portal.accounts.models import Organisation, OrgKind, Role, User
@@ -29,18 +29,24 @@ def generate(count: int, *, seed: int = 2026, today: date | None = None) -> int:
     """Add ``count`` referrals; returns how many were added."""
     rng = random.Random(seed)
     today = today or date.today()
+    # Nothing happens later than now: a referral of today was sent before this moment.
+    now = datetime.now(UTC)
+    latest = now if today >= now.date() else datetime.combine(today, time.max, UTC)
     partners = _partners()
     deciders = _deciders()
     open_count = min(count, max(50, min(3000, count // 10)))
     references = _fresh_references(rng, count)
     rows = []
     for index in range(count):
-        rows.append(_row(rng, index < open_count, partners, deciders, references[index], today))
+        rows.append(_row(rng, index < open_count, partners, deciders, references[index], today,
+                         latest))
         if len(rows) == BATCH:
             db.session().execute(insert(Referral), rows)
             rows = []
     if rows:
         db.session().execute(insert(Referral), rows)
+    # Fresh statistics, as a database in service has: the planner then reads only open rows.
+    db.session().execute(text("ANALYZE referrals"))
     return count
 
 
@@ -57,7 +63,10 @@ def _partners() -> list[tuple[Organisation, User]]:
 
 
 def _deciders() -> list[User]:
-    return list(db.session().scalars(select(User).where(User.role == Role.COORDINATOR)))
+    deciders = list(db.session().scalars(select(User).where(User.role == Role.COORDINATOR)))
+    if not deciders:  # a decided referral needs its decider: the database refuses it without
+        raise RuntimeError("load the demo accounts first (no coordinator): `lead-portal demo`")
+    return deciders
 
 
 def _fresh_references(rng: random.Random, count: int) -> list[str]:
@@ -76,7 +85,7 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([v for v, _ in weighted], [w for _, w in weighted])[0]
 
 
-def _row(rng, is_open, partners, deciders, reference, today) -> dict:
+def _row(rng, is_open, partners, deciders, reference, today, latest) -> dict:
     organisation, referrer = rng.choice(partners)
     route = ("arrest_diversion" if organisation.kind is OrgKind.LAW_ENFORCEMENT
              and rng.random() < 0.7 else "social_contact")
@@ -84,8 +93,9 @@ def _row(rng, is_open, partners, deciders, reference, today) -> dict:
     age_days = rng.randint(60, 3 * 365) if not is_open else (
         rng.randint(31, 45) if status == "accepted" and rng.random() < 0.2  # intake overdue
         else rng.randint(0, 25))
-    submitted = datetime.combine(today - timedelta(days=age_days), datetime.min.time(), UTC) \
-        + timedelta(minutes=rng.randint(0, 24 * 60 - 1))
+    submitted = min(latest, datetime.combine(today - timedelta(days=age_days),
+                                             datetime.min.time(), UTC)
+                    + timedelta(minutes=rng.randint(0, 24 * 60 - 1)))
     name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
     born = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
     row = {
@@ -100,16 +110,19 @@ def _row(rng, is_open, partners, deciders, reference, today) -> dict:
         "intake_deadline": submitted.date() + timedelta(days=30)
         if route == "arrest_diversion" else None,
     }
-    return row | _decision(rng, status, submitted, deciders)
+    return row | _decision(rng, status, submitted, deciders, latest)
 
 
-def _decision(rng, status: str, submitted: datetime, deciders: list[User]) -> dict:
-    decider = rng.choice(deciders) if deciders else None
-    if status in {"in_review", "needs_information"} and decider:
-        return {"claimed_by_id": decider.id, "claimed_at": submitted + timedelta(hours=2)}
-    if status in {"submitted", "withdrawn"} or decider is None:
+def _decision(rng, status: str, submitted: datetime, deciders: list[User],
+              latest: datetime) -> dict:
+    decider = rng.choice(deciders)
+    if status in {"in_review", "needs_information"}:
+        return {"claimed_by_id": decider.id,
+                "claimed_at": min(latest, submitted + timedelta(hours=2))}
+    if status in {"submitted", "withdrawn"}:
         return {}
-    decided = {"decided_by_id": decider.id, "decided_at": submitted + timedelta(days=1)}
+    decided = {"decided_by_id": decider.id,
+               "decided_at": min(latest, submitted + timedelta(days=1))}
     if status == "declined":
         decided |= {"decline_reason": rng.choice(DECLINE_REASONS),
                     "declined_by": rng.choice(["program", "person"]),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.referrals.fields import EventDateField
 from portal.referrals.forms import NOTE_LIMIT, _today
@@ -13,10 +13,17 @@ class VersionedForm(PortalForm):
 
     version = IntegerField(validators=[InputRequired(message="Reload the page and try again")])
 
+    def _first_input_id(self) -> str:
+        # The version is a hidden input without an id; a refusal of the action as a whole (the
+        # referral's state) has no field to point at, so its summary link goes to the page.
+        return "main-content"
 
-def _note(label: str, thing: str, optional: bool = False):
-    checks = [Optional()] if optional else [required(thing)]
-    return TextAreaField(label, filters=[strip], validators=[*checks, at_most(NOTE_LIMIT, thing)])
+
+def _note(label: str, thing: str, optional: bool = False, ident: str | None = None):
+    # DataRequired judges the stripped text: a note of spaces is no note.
+    checks = [Optional()] if optional else [DataRequired(message=f"Enter {thing}")]
+    return TextAreaField(label, filters=[strip], validators=[*checks, at_most(NOTE_LIMIT, thing)],
+                         id=ident)
 
 
 class ActionForm(VersionedForm):
@@ -33,7 +40,8 @@ class DeclineForm(VersionedForm):
     declined_by = RadioField("Who declined?", choices={"program": "The program",
                                                        "person": "The person"},
                              validators=[required("who declined", verb="Select")])
-    note = _note("Note", "a note explaining the decision")
+    # The referral page shows this form beside the reassign form: ids of their own.
+    note = _note("Note", "a note explaining the decision", ident="decline-note")
 
     def for_ruleset(self, ruleset) -> DeclineForm:
         self.reason.choices = dict(ruleset.decline_reason_labels)
@@ -48,8 +56,9 @@ class IntakeForm(VersionedForm):
     outcome = RadioField("Intake", choices={"completed": "Intake completed",
                                             "missed": "Intake missed"},
                          validators=[required("whether intake was completed", verb="Select")])
-    completed_on = EventDateField("Date of intake", thing="the date of intake",
-                                  validators=[Optional()])
+    # No Optional(): it would stop the chain before validate_completed_on, and "completed"
+    # without a date would then be recorded as intake missed.
+    completed_on = EventDateField("Date of intake", thing="the date of intake")
 
     def validate_completed_on(self, field):
         if self.outcome.data == "completed" and not field.data:
@@ -61,7 +70,7 @@ class IntakeForm(VersionedForm):
 class ReassignForm(VersionedForm):
     coordinator = SelectField("Reassign to", coerce=int, validators=[
         required("the coordinator to reassign to", verb="Select")])
-    note = _note("Note for them", "a note for the coordinator")
+    note = _note("Note for them", "a note for the coordinator", ident="reassign-note")
 
 
 class NoteForm(PortalForm):

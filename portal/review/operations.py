@@ -25,6 +25,10 @@ class Stale(Refused):
         self.referral = referral
 
 
+class NeedsJustification(Refused):
+    """An override (accepting against the screening) without its written justification."""
+
+
 def check_version(referral: Referral, seen: int | None) -> None:
     if seen is None or referral.version != seen:
         raise Stale(referral)
@@ -83,8 +87,8 @@ def accept(actor: User, referral: Referral, seen: int, justification: str | None
     """Accepting against the screening is an override, and needs its written justification."""
     check_version(referral, seen)
     if referral.screening_decision != "eligible" and not justification:
-        raise Refused("Write why you are accepting a referral the screening did not find "
-                      "eligible")
+        raise NeedsJustification("Write why you are accepting a referral the screening did not "
+                                 "find eligible")
     referral.override_justification = justification or None
     _decide(actor, referral, Status.ACCEPTED, justification)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_
 from sqlalchemy.orm import defer, joinedload, lazyload
 
 from portal import db
 from portal.accounts.models import Organisation, Role, User
+from portal.audit.models import AuditEvent
+from portal.db import UTCDateTime
 from portal.referrals.models import Referral, ReviewNote
 from portal.referrals.states import Status
 
@@ -83,7 +85,11 @@ def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None =
     """One page of the queue, by keyset: the rows after ``after`` in queue order (no OFFSET)."""
     query = _filtered(user, criteria, today)
     if after is not None:
-        query = query.where(tuple_(*QUEUE_ORDER) > tuple_(after.due, after.submitted_at, after.id))
+        # Typed as the columns: an aware datetime left to itself is bound as TIMESTAMP WITH TIME
+        # ZONE, which PostgreSQL compares after reading submitted_at in the session's time zone.
+        cursor = tuple_(after.due, after.submitted_at, after.id,
+                        types=[Date(), UTCDateTime(), Integer()])
+        query = query.where(tuple_(*QUEUE_ORDER) > cursor)
     return list(db.session().scalars(query.order_by(*QUEUE_ORDER).limit(limit)))
 
 
@@ -128,3 +134,34 @@ def coordinators() -> list[User]:
 def notes(referral: Referral) -> list[ReviewNote]:
     return list(db.session().scalars(select(ReviewNote).where(ReviewNote.referral_id == referral.id)
                                      .order_by(ReviewNote.id)))
+
+
+# Who held the referral, from the audit log: shown in the history beside the transitions.
+HOLDS = {"referral.claimed": "Claimed", "referral.released": "Released to the queue",
+         "referral.reassigned": "Reassigned"}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    what: str
+    actor: User | None
+    reason: str | None = None
+
+
+def history(referral: Referral) -> list[HistoryEntry]:
+    """The transitions, and the claims, releases and reassignments, oldest first."""
+    entries = [HistoryEntry(e.at, f"{e.from_status.label} → {e.to_status.label}", e.actor,
+                            e.reason) for e in referral.events]
+    holds = db.session().scalars(select(AuditEvent).where(
+        AuditEvent.object_type == Referral.__tablename__,
+        AuditEvent.object_id == str(referral.id), AuditEvent.action.in_(HOLDS))
+        .order_by(AuditEvent.id)).all()
+    people = {u.id: u for u in db.session().scalars(select(User).where(User.id.in_(
+        {h.user_id for h in holds} | {h.detail.get("to") for h in holds if h.detail})))}
+    for hold in holds:
+        what = HOLDS[hold.action]
+        if hold.detail and hold.detail.get("to") in people:
+            what += f" to {people[hold.detail['to']].name}"
+        entries.append(HistoryEntry(hold.at, what, people.get(hold.user_id)))
+    return sorted(entries, key=lambda entry: entry.at)

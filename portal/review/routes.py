@@ -36,9 +36,11 @@ def queue():
     form = _filter_form()
     criteria = _criteria(form)
     after = queries.Cursor.decode(request.args.get("after"))
-    rows = queries.queue(current_user, criteria, date.today(), after)
+    # One row more than a page, to know whether there is a next page (no link to an empty one).
+    rows = queries.queue(current_user, criteria, date.today(), after, queries.PAGE_SIZE + 1)
+    more, rows = len(rows) > queries.PAGE_SIZE, rows[:queries.PAGE_SIZE]
     next_url = None
-    if len(rows) == queries.PAGE_SIZE:
+    if more:
         args = {k: v for k, v in request.args.items() if k != "after"}
         next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
     return render_template("review/queue.html", form=form, rows=rows, next_url=next_url,
@@ -54,12 +56,17 @@ def _filter_form() -> QueueFilterForm:
 
 
 def _criteria(form: QueueFilterForm) -> queries.QueueFilter:
-    if not form.validate():
-        return queries.QueueFilter()
-    return queries.QueueFilter(status=form.status.data or "", route=form.route.data or "",
-                               screening=form.screening.data or "",
-                               partner=int(form.partner.data) if form.partner.data else None,
-                               claimed=form.claimed.data or "", overdue=form.overdue.data == "1")
+    """The valid filters apply; one unknown value (shown as an error) does not drop the others."""
+    form.validate()
+
+    def chosen(field) -> str:
+        return "" if field.errors else field.data or ""
+
+    partner = chosen(form.partner)
+    return queries.QueueFilter(status=chosen(form.status), route=chosen(form.route),
+                               screening=chosen(form.screening),
+                               partner=int(partner) if partner else None,
+                               claimed=chosen(form.claimed), overdue=chosen(form.overdue) == "1")
 
 
 @bp.route("/claim-next", methods=["POST"])
@@ -101,7 +108,8 @@ def _render(item, status: int = 200, **forms):
         "review/referral.html", referral=item, today=date.today(), form=shown,
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
-        notes=queries.notes(item), matches=duplicates.possible_matches(item),
+        notes=queries.notes(item), history=queries.history(item),
+        matches=duplicates.possible_matches(item),
         sections=summary.sections(item, _ruleset()), ruleset=_ruleset(), **chosen), status
 
 
@@ -152,7 +160,10 @@ def act(referral_id: int, action: str):
         return _stale(referral_id)
     except Refused as refused:
         db.session().rollback()
-        form.form_errors.append(str(refused))
+        if isinstance(refused, operations.NeedsJustification):
+            form.justification.errors.append(str(refused))  # beside the box to write it in
+        else:
+            form.form_errors.append(str(refused))
         return _render(_referral_or_404(referral_id), 400, **{FORM_NAMES[action]: form})
     flash(done, "success")
     return redirect(url_for("review.referral", referral_id=item.id))

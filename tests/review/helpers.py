@@ -1,0 +1,189 @@
+"""Shared by the review tests: people, referral rows made directly, and the coordinator's pages."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.audit.models import AuditEvent
+from portal.referrals.models import (
+    InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote,
+)
+from portal.referrals.states import Status
+from tests.pages import Client, Page
+
+ARREST, SOCIAL = "arrest_diversion", "social_contact"
+TODAY = date.today()
+_serial = itertools.count(1)
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+def signed_in(new_client, user, **kwargs) -> Client:
+    browser = new_client()
+    response = browser.sign_in(user, **kwargs)
+    assert response.status_code == 302 and response.location == "/home", "signed in"
+    return browser
+
+
+def unique_reference() -> str:
+    """A reference in the real alphabet (no 0/O, 1/I), unique within the run."""
+    number, letters = next(_serial), "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    code = ""
+    for _ in range(8):
+        number, digit = divmod(number, len(letters))
+        code += letters[digit]
+    return f"{code[:4]}-{code[4:]}"
+
+
+# --- Referral rows, made directly (fast; the pages are driven where that is the point) -----------
+
+DECIDED = {Status.ACCEPTED, Status.DECLINED, Status.INTAKE_COMPLETED, Status.INTAKE_MISSED}
+
+
+def columns_for(status: Status, decider: User | None) -> dict:
+    """The columns the CHECK constraints ask of a referral in ``status``."""
+    extra: dict = {}
+    if status in DECIDED:
+        extra |= {"decided_by_id": decider.id, "decided_at": datetime.now(UTC)}
+    if status is Status.DECLINED:
+        extra |= {"decline_reason": "duplicate", "declined_by": "program",
+                  "decision_note": "Referred twice."}
+    if status is Status.INTAKE_COMPLETED:
+        extra["intake_completed_on"] = TODAY
+    return extra
+
+
+def referral_row(session, referrer: User, *, status: Status = Status.SUBMITTED,
+                 route: str = ARREST, legal_name: str = "Pat Example",
+                 date_of_birth: date = date(1985, 4, 2), screening: str = "eligible",
+                 deadline: date | None | str = "default", age_days: int = 0,
+                 submitted_at: datetime | None = None, decider: User | None = None,
+                 **columns) -> Referral:
+    """A submitted (or later) referral as the queue and the referral page read it."""
+    submitted_at = submitted_at or (datetime.now(UTC) - timedelta(days=age_days, minutes=1))
+    if deadline == "default":
+        deadline = submitted_at.date() + timedelta(days=30) if route == ARREST else None
+    referral = Referral(
+        route=route, status=status, organisation_id=referrer.organisation_id,
+        referrer_id=referrer.id, reference=columns.pop("reference", None) or unique_reference(),
+        answers={"person": {"legal_name": legal_name, "date_of_birth": date_of_birth.isoformat(),
+                            "language": "en"}},
+        submitted_at=submitted_at, created_at=submitted_at, legal_name=legal_name,
+        date_of_birth=date_of_birth, screening_decision=screening, intake_deadline=deadline,
+        **(columns_for(status, decider) | columns))
+    session.add(referral)
+    session.commit()
+    return referral
+
+
+# --- Reading the database -------------------------------------------------------------------------
+
+def fresh(session, model, ident):
+    session.expire_all()
+    return session.get(model, ident)
+
+
+def count(session, model, *where) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def audit_rows(session, action: str, **where) -> list[AuditEvent]:
+    session.expire_all()
+    query = select(AuditEvent).where(AuditEvent.action == action)
+    for column, value in where.items():
+        query = query.where(getattr(AuditEvent, column) == value)
+    return list(session.scalars(query.order_by(AuditEvent.id)))
+
+
+def events_of(session, referral_id: int) -> list[ReferralEvent]:
+    session.expire_all()
+    return list(session.scalars(select(ReferralEvent).where(
+        ReferralEvent.referral_id == referral_id).order_by(ReferralEvent.id)))
+
+
+def snapshot(session, referral_id: int) -> dict:
+    """Everything a coordinator's action could change about one referral."""
+    row = fresh(session, Referral, referral_id)
+    columns = {c.key: getattr(row, c.key) for c in Referral.__table__.columns}
+    children = {model.__name__: count(session, model, model.referral_id == referral_id)
+                for model in (ReferralEvent, ReferralVersion, InformationRequest, ReviewNote)}
+    audits = count(session, AuditEvent, AuditEvent.object_type == "referrals",
+                   AuditEvent.object_id == str(referral_id), AuditEvent.action != "referral.viewed")
+    return {**columns, **children, "audit_rows": audits}
+
+
+def program_org(session) -> Organisation:
+    organisation = Organisation(name=f"LEAD Program {next(_serial)}", kind=OrgKind.PROGRAM)
+    session.add(organisation)
+    session.commit()
+    return organisation
+
+
+def coordinators(make, session, count: int = 1, role: Role = Role.COORDINATOR) -> list[User]:
+    organisation = program_org(session)
+    return [make.user(role, organisation, name=f"Coordinator {next(_serial)}")
+            for _ in range(count)]
+
+
+# --- The coordinator's pages ----------------------------------------------------------------------
+
+def review_url(referral_id: int) -> str:
+    return f"/review/referrals/{referral_id}"
+
+
+def action_url(referral_id: int, action: str) -> str:
+    return f"/review/referrals/{referral_id}/{action}"
+
+
+def version_on(page: Page) -> str:
+    return page.soup.find("input", attrs={"name": "version"})["value"]
+
+
+def act(client: Client, referral_id: int, action: str, data: dict | None = None, *,
+        page: Page | None = None, status: int | None = None):
+    """Press one of the referral page's action buttons, with the version the page showed.
+
+    ``page`` is the referral page as the coordinator loaded it (a stale one, for the 409 tests)."""
+    page = page or client.get(review_url(referral_id))
+    payload = {"csrf_token": page.csrf_token(), "version": version_on(page), **(data or {})}
+    response = client.raw.post(action_url(referral_id, action), data=payload)
+    if status is not None:
+        assert response.status_code == status, (action, response.status_code, response.location)
+    return response
+
+
+def act_page(client: Client, referral_id: int, action: str, data: dict | None = None,
+             **kwargs) -> Page:
+    """As ``act``, and read the answer as a page (checking what every page keeps)."""
+    page = Page(act(client, referral_id, action, data, **kwargs))
+    page.check_invariants()
+    return page
+
+
+def queue_rows(page: Page) -> list[dict[str, str]]:
+    """The queue table, one dict per row keyed by the column's label."""
+    rows = []
+    for tr in page.soup.select("table.portal-queue tbody tr"):
+        cells = tr.find_all(["th", "td"])
+        if len(cells) == 1:  # "No open referrals match these filters."
+            continue
+        rows.append({cell["data-label"]: " ".join(cell.get_text(" ").split()) for cell in cells})
+    return rows
+
+
+def references_on(page: Page) -> list[str]:
+    return [row["Reference"] for row in queue_rows(page)]
+
+
+def counts_on(page: Page) -> dict[str, int]:
+    found = {}
+    for item in page.soup.select("ul.portal-counts li"):
+        number, label = re.match(r"(\d+) (.+)", " ".join(item.get_text(" ").split())).groups()
+        found[label] = int(number)
+    return found

@@ -1,0 +1,71 @@
+"""Possible duplicates: the same date of birth and a similar name are flagged on the coordinator's
+referral page, in both directions; nothing is merged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal.referrals.models import Referral
+from portal.referrals.states import Status
+from portal.review.duplicates import similar
+from tests.review.helpers import count, referral_row, review_url, signed_in
+
+BORN = date(1979, 6, 14)
+
+
+def _matches(page) -> list[str]:
+    return [a.get_text(" ").strip() for a in page.soup.select("#possible-matches a")]
+
+
+@pytest.mark.parametrize(("earlier", "later"), [
+    ("Jon Smith", "John Smith"),
+    ("José García", "Jose Garcia"),
+    ("Smith, John", "John Smith"),
+    ("MARIA LOPEZ", "maria  lopez"),
+])
+def test_similar_names_with_the_same_birthday_are_flagged(session, new_client, officer, casey,
+                                                          earlier, later):
+    first = referral_row(session, officer, legal_name=earlier, date_of_birth=BORN, age_days=40,
+                         status=Status.DECLINED, decider=casey)
+    second = referral_row(session, officer, legal_name=later, date_of_birth=BORN)
+    browser = signed_in(new_client, casey)
+    page = browser.get(review_url(second.id))
+    assert _matches(page) == [f"Possible match: {first.reference}"]
+    link = page.soup.select_one("#possible-matches a")
+    assert link["href"] == review_url(first.id)
+    assert f"{earlier}, declined" in page.soup.find(id="possible-matches").get_text(" ")
+    assert _matches(browser.get(review_url(first.id))) == [f"Possible match: {second.reference}"]
+    assert count(session, Referral) == 2, "flagged, never merged"
+
+
+def test_different_birthdays_or_different_names_are_not_flagged(session, new_client, officer,
+                                                                casey):
+    referral = referral_row(session, officer, legal_name="John Smith", date_of_birth=BORN)
+    referral_row(session, officer, legal_name="John Smith", date_of_birth=date(1979, 6, 15))
+    referral_row(session, officer, legal_name="Jon Smith", date_of_birth=date(1980, 6, 14))
+    referral_row(session, officer, legal_name="Joan Smyth", date_of_birth=BORN)
+    referral_row(session, officer, legal_name="Maria Lopez", date_of_birth=BORN)
+    page = signed_in(new_client, casey).get(review_url(referral.id))
+    assert page.soup.find(id="possible-matches") is None
+    assert "Possible match" not in page.text
+
+
+def test_several_matches_are_listed_newest_first(session, new_client, officer, casey):
+    oldest = referral_row(session, officer, legal_name="Jon Smith", date_of_birth=BORN,
+                          age_days=300, status=Status.WITHDRAWN)
+    newer = referral_row(session, officer, legal_name="John Smyth", date_of_birth=BORN,
+                         age_days=20)
+    referral = referral_row(session, officer, legal_name="John Smith", date_of_birth=BORN)
+    page = signed_in(new_client, casey).get(review_url(referral.id))
+    assert _matches(page) == [f"Possible match: {newer.reference}",
+                              f"Possible match: {oldest.reference}"]
+
+
+def test_similarity_ignores_accents_case_spacing_and_order():
+    assert similar("José García", "Jose Garcia")
+    assert similar("Jon Smith", "John Smith")
+    assert similar("García, José", "jose  garcia")
+    assert not similar("John Smith", "Joan Smyth")
+    assert not similar("John Smith", "Jane Doe")
