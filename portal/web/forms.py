@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
-from wtforms.validators import Email, InputRequired, Length
+from wtforms.validators import DataRequired, Email, Length
 
 EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
 
@@ -41,7 +41,8 @@ def field_anchor(field) -> str:
 
 
 def required(thing: str, verb: str = "Enter"):
-    return InputRequired(message=f"{verb} {thing}")
+    # DataRequired judges the value after filters: "   " is stripped to nothing and refused.
+    return DataRequired(message=f"{verb} {thing}")
 
 
 def at_most(characters: int, thing: str):
