@@ -34,6 +34,9 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
     takes effect only at that point; the coordinator sees it as pending."""
     if consent.status is not ConsentStatus.ACTIVE:
         raise Refused("A revocation has already been recorded for this consent")
+    if requested_on < consent.signed_on:
+        raise Refused("The date of the revocation cannot be before the consent was signed "
+                      f"({consent.signed_on.strftime('%-d %B %Y')})")
     effective = max(requested_on, consent.revocable_from or requested_on)
     revocation = Revocation(consent_id=consent.id, requested_on=requested_on, method=method,
                             note=note or None, effective_on=effective, recorded_by_id=actor.id)

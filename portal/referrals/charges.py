@@ -11,7 +11,7 @@ from wtforms.validators import Optional
 
 from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
 from portal.referrals.fields import EventDateField, MultiCheckboxField
-from portal.referrals.forms import StepForm, _today, text
+from portal.referrals.forms import StepForm, _today, required, text
 
 ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
 AS_FACT = {"yes": True, "no": False, "unknown": None}
@@ -43,15 +43,6 @@ class ChargesFormBase(StepForm):
                     valid = False
         return valid
 
-    def validate_charges(self, field):
-        if not field.data:
-            raise ValidationError("Select the kind of conduct" if self.conduct
-                                  else "Select at least one charge")
-
-    def validate_other_description(self, field):
-        if OTHER_CHARGE in (self.charges.data or []) and not field.data:
-            raise ValidationError("Describe the other " + ("conduct" if self.conduct else "charge"))
-
     def dump(self) -> dict:
         answers = super().dump()
         chosen = set(answers.get("charges") or [])
@@ -65,7 +56,12 @@ class ChargesFormBase(StepForm):
 def _charge_field(ruleset: Ruleset, conduct: bool) -> MultiCheckboxField:
     choices = {c.code: c.label for c in ruleset.charges} | {OTHER_CHARGE: OTHER_CHARGE_LABEL}
     label = "What kind of eligible conduct?" if conduct else "Charges"
-    return MultiCheckboxField(label, choices=choices, validators=[Optional()])
+    # Required (Optional() would stop the chain before any validate_charges method could refuse
+    # an empty page).
+    return MultiCheckboxField(label, choices=choices, validators=[
+        required("the kind of conduct" if conduct else "at least one charge", verb="Select")],
+        invalid_choice_message="Select " + ("the kind of conduct" if conduct else "charges")
+                               + " from the list")
 
 
 @lru_cache(maxsize=8)
@@ -78,23 +74,25 @@ def form_class(ruleset: Ruleset, conduct: bool) -> type[ChargesFormBase]:
         for qualifier in charge.qualifiers:
             name = qualifier_field_name(charge.code, qualifier.code)
             attrs[name] = RadioField(f"{charge.label}: {qualifier.question}", choices=ANSWERS,
+                                     invalid_choice_message=f"Answer: {charge.label}: "
+                                                            f"{qualifier.question}",
                                      validators=[Optional()])
             names.append(name)
         qualifier_fields[charge.code] = tuple(names)
     attrs["qualifier_fields"] = qualifier_fields
-    attrs["other_description"] = text("Describe the other " + ("conduct" if conduct else "charge"),
-                                       "the description", optional=True)
+    other = "Describe the other " + ("conduct" if conduct else "charge")
+    attrs["other_description"] = text(
+        other, "the description", message=other,
+        needed=lambda form: OTHER_CHARGE in (form.charges.data or []))
     if conduct:
         attrs["last_conduct_date"] = EventDateField(
             "Date of the most recent instance", thing="the date of the most recent conduct",
-            validators=[Optional()])
+            validators=[required("the date of the most recent conduct")])
         attrs["validate_last_conduct_date"] = _validate_conduct_date
     return type("ConductForm" if conduct else "ChargesForm", (ChargesFormBase,), attrs)
 
 
 def _validate_conduct_date(form, field):
-    if not (field.data or "").strip():
-        raise ValidationError("Enter the date of the most recent conduct")
     if field.date and field.date > _today():
         raise ValidationError("The date of the most recent conduct must be today or in the past")
 

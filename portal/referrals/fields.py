@@ -17,6 +17,11 @@ class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, invalid_choice_message="Select only from the options shown",
+                 **kwargs):
+        # Not WTForms' "'x' is not a valid choice for this field", which repeats what was posted.
+        super().__init__(*args, invalid_choice_message=invalid_choice_message, **kwargs)
+
 
 class MemorableDateField(Field):
     """A date people know (a date of birth): month, day and year in three boxes, no auto-tab.
@@ -40,7 +45,8 @@ class MemorableDateField(Field):
         if formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.parts):
             self.parts = {p: (formdata.get(f"{self.name}-{p}") or "").strip()[:10] for p in self.parts}
             self.data = None
-            self.raw_data = [self.parts]
+            # Three empty boxes are no answer at all (InputRequired then says so).
+            self.raw_data = [self.parts] if any(self.parts.values()) else []
 
     def pre_validate(self, form):
         if not self.raw_data:

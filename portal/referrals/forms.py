@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Optional, StopValidation
 
 from portal.referrals.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
 from portal.web.forms import PortalForm, at_most, phone_number, required, strip
@@ -37,8 +37,32 @@ class StepForm(PortalForm):
         return answers
 
 
-def text(label: str, thing: str, *, optional: bool = False, limit: int = LINE_LIMIT, **kw):
-    checks = [Optional()] if optional else [required(thing)]
+class OptionalUnless:
+    """Optional, unless ``needed(form)``: then a blank answer is refused with ``message``.
+
+    Optional() stops the validation chain on a blank field, so a ``validate_<field>`` method
+    (which runs after it) never sees the blank it was written to refuse.
+    """
+
+    field_flags = {"optional": True}
+
+    def __init__(self, needed, message: str):
+        self.needed, self.message = needed, message
+
+    def __call__(self, form, field):
+        if field.data not in (None, "", []) and not (isinstance(field.data, str)
+                                                    and not field.data.strip()):
+            return
+        if self.needed(form):
+            raise StopValidation(self.message)
+        field.errors[:] = []
+        raise StopValidation()
+
+
+def text(label: str, thing: str, *, optional: bool = False, limit: int = LINE_LIMIT,
+         needed=None, message: str | None = None, **kw):
+    checks = ([OptionalUnless(needed, message or f"Enter {thing}")] if needed else
+              [Optional()] if optional else [required(thing)])
     return StringField(label, filters=[strip], validators=[*checks, at_most(limit, thing)], **kw)
 
 
@@ -48,18 +72,16 @@ def note(label: str, thing: str, *, optional: bool = True):
 
 
 def choice(label: str, options: dict[str, str], thing: str):
-    return RadioField(label, choices=options, validators=[required(thing, verb="Select")])
+    return RadioField(label, choices=options, validators=[required(thing, verb="Select")],
+                      invalid_choice_message=f"Select {thing}")
 
 
 class ReferrerForm(StepForm):
     name = text("Your full name", "your full name")
-    badge_number = text("Your badge number", "your badge number", optional=True, limit=40)
+    badge_number = text("Your badge number", "your badge number", limit=40,
+                        needed=lambda form: form.context.get("officer"))
     phone = StringField("A phone number to reach you", filters=[strip], validators=[
         required("a phone number to reach you"), at_most(40, "your phone number"), phone_number])
-
-    def validate_badge_number(self, field):
-        if self.context.get("officer") and not field.data:
-            raise ValidationError("Enter your badge number")
 
 
 class ArrestForm(StepForm):
@@ -91,11 +113,9 @@ RELATIONSHIPS = {
 
 class RelationshipForm(StepForm):
     how_known = choice("How do you know the person?", RELATIONSHIPS, "how you know the person")
-    how_known_detail = text("Tell us more (optional)", "the detail", optional=True)
-
-    def validate_how_known_detail(self, field):
-        if self.how_known.data == "other" and not field.data:
-            raise ValidationError("Enter how you know the person")
+    how_known_detail = text("Tell us more (optional)", "the detail",
+                            needed=lambda form: form.how_known.data == "other",
+                            message="Enter how you know the person")
 
 
 class WhereaboutsForm(StepForm):
@@ -216,6 +236,12 @@ class ConsentForm(StepForm):
                              "agree to it", validators=[InputRequired(
                                  message="Tick the box to confirm the person agrees")])
 
+    def error_items(self) -> list[tuple[str, str]]:
+        """The text's id and language are hidden inputs with no id of their own: an error about
+        them links to the signature, where the person signs the text again."""
+        return [(self.signature.id if target in {self.text_id.id, self.language.id} else target,
+                 message) for target, message in super().error_items()]
+
     def validate_text_id(self, field):
         text = self.context["texts"].get(field.data or "")
         if text is None or text.route != self.context["route"]:
@@ -255,6 +281,7 @@ class RevocationForm(PortalForm):
     requested_on = EventDateField("Date the person revoked consent", thing="the date of the "
                                   "revocation", validators=[required("the date of the revocation")])
     method = RadioField("How did they revoke it?", choices=REVOCATION_METHODS,
+                        invalid_choice_message="Select how the person revoked consent",
                         validators=[required("how the person revoked consent", verb="Select")])
     note = TextAreaField("Note (optional)", filters=[strip],
                          validators=[Optional(), at_most(NOTE_LIMIT, "the note")])

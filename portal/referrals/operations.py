@@ -10,6 +10,7 @@ from portal import audit, db
 from portal.accounts.models import User
 from portal.accounts.tokens import readable_code
 from portal.consent import operations as consent
+from portal.consent.texts import signature_matches
 from portal.eligibility import Ruleset
 from portal.referrals import facts as screening
 from portal.referrals.models import (
@@ -47,8 +48,16 @@ def blocks_submission(result) -> bool:
 
 
 def save_step(actor: User, referral: Referral, slug: str, page: dict) -> None:
-    """Keep a page's answers in the draft (a new dict, so the JSON column sees the change)."""
-    referral.answers = {**referral.answers, slug: page}
+    """Keep a page's answers in the draft (a new dict, so the JSON column sees the change).
+
+    A consent signed before the legal name was changed no longer bears the person's name: it is
+    dropped, and the consent page asks for it again."""
+    answers = {**referral.answers, slug: page}
+    signed = answers.get("consent")
+    if slug == "person" and signed and not signature_matches(signed.get("signature") or "",
+                                                             page.get("legal_name") or ""):
+        del answers["consent"]
+    referral.answers = answers
     audit.record("referral.draft_saved", actor=actor, subject=referral, detail={"page": slug})
 
 
@@ -127,6 +136,9 @@ def _event(actor, referral, source: Status, target: Status, reason: str | None) 
 
 
 def withdraw(actor: User, referral: Referral, reason: str) -> None:
+    if allowed(referral.status, Status.WITHDRAWN, PARTNER):
+        # A withdrawn referral is nobody's to work on (the database refuses a claim on it).
+        referral.claimed_by_id = referral.claimed_at = None
     transition(actor, referral, Status.WITHDRAWN, PARTNER, reason)
 
 

@@ -16,7 +16,7 @@ from portal.referrals import operations, queries, steps, summary
 from portal.referrals.charges import grouped
 from portal.referrals.facts import screen_answers
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
-from portal.referrals.states import Status
+from portal.referrals.states import PARTNER, Status, allowed
 from portal.web.forms import required
 from portal.web.security import csrf_in_form
 from wtforms import RadioField
@@ -43,6 +43,15 @@ def _referral_or_404(referral_id: int):
     return queries.referral_for(current_user, referral_id) or _not_found(referral_id)
 
 
+def _sent_by_me(referral_id: int):
+    """The current user's own referral, already sent: a page of it sent again (a double click, a
+    retry, the browser's Back) is no refused access, and must make nothing."""
+    sent = queries.referral_for(current_user, referral_id)
+    if sent is not None and sent.status is not Status.DRAFT and sent.referrer_id == current_user.id:
+        return sent
+    return None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @signed_in(*PARTNERS)
 @csrf_in_form
@@ -51,6 +60,8 @@ def new():
 
     class RouteForm(ConfirmForm):
         route = RadioField("Which kind of referral?", choices={r.code: r.label for r in routes},
+                           invalid_choice_message="Select a kind of referral your organisation "
+                                                  "can make",
                            validators=[required("the kind of referral", verb="Select")])
 
     form = RouteForm()
@@ -65,6 +76,9 @@ def new():
 @signed_in(*PARTNERS)
 @csrf_in_form
 def step(referral_id: int, slug: str):
+    if sent := _sent_by_me(referral_id):
+        flash("This referral has been sent: its answers can no longer be changed.", "error")
+        return redirect(url_for("referrals.show", referral_id=sent.id))
     referral = _draft_or_404(referral_id)
     page = steps.step_for(referral.route, slug) or abort(404)
     form = _form_for(referral, page)
@@ -145,13 +159,19 @@ def _consent_view(referral) -> dict:
 @signed_in(*PARTNERS)
 @csrf_in_form
 def check(referral_id: int):
+    if sent := _sent_by_me(referral_id):
+        # A second press, a browser retry or the page sent again: the first made the referral.
+        return redirect(url_for("referrals.confirmation", referral_id=sent.id))
     referral = _draft_or_404(referral_id)
     missing = [s for s in steps.steps_for(referral.route) if s.slug not in referral.answers]
     facts, result, problem = screen_answers(referral.route, referral.organisation.kind.value,
                                             referral.answers, _ruleset(), date.today())
     form = CheckForm(data={"partner_note": referral.partner_note})
     blocked = result is not None and operations.blocks_submission(result)
-    if form.validate_on_submit() and not missing and result is not None and not blocked:
+    sendable = not missing and result is not None and not blocked
+    if not sendable:
+        del form.partner_note  # no form on the page: a note posted anyway is not checked
+    if form.validate_on_submit() and sendable:
         if result.decision == "ineligible" and not form.partner_note.data:
             form.partner_note.errors.append(
                 "Enter a note for the coordinator saying why this referral should be reviewed")
@@ -219,6 +239,10 @@ def discard(referral_id: int):
 @csrf_in_form
 def withdraw(referral_id: int):
     referral = _referral_or_404(referral_id)
+    if not allowed(referral.status, Status.WITHDRAWN, PARTNER):
+        # Decided (or already withdrawn): no form to correct, whatever was posted.
+        flash(f"A referral that is {referral.status.label.lower()} cannot be withdrawn.", "error")
+        return redirect(url_for("referrals.show", referral_id=referral.id))
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
@@ -257,5 +281,6 @@ def _render_show(referral, **forms):
                            consent=queries.consent_of(referral), today=date.today(),
                            request_open=queries.open_request(referral),
                            requests=queries.requests(referral),
-                           sections=summary.sections(referral, _ruleset()),
+                           # Only the author edits a draft, on its own pages: no Change links.
+                           sections=summary.sections(referral, _ruleset(), editable=False),
                            form=next(iter(forms.values()), None), **chosen)

@@ -13,7 +13,10 @@ from portal.referrals import steps
 from portal.referrals.charges import ANSWERS, qualifier_field_name
 from portal.referrals.fields import EventDateField, MemorableDateField
 
-HIDDEN = {"csrf_token", "text_id", "language"}
+# Not answers: the token, and the consent page's record of which text was shown (the person
+# page's own "language" is an answer, and is shown).
+HIDDEN = {"csrf_token"}
+HIDDEN_ON = {"consent": {"text_id", "language"}}
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,11 @@ class Row:
     change_url: str | None
 
 
-def sections(referral, ruleset: Ruleset) -> list[tuple[str, list[Row]]]:
+def sections(referral, ruleset: Ruleset,
+             editable: bool | None = None) -> list[tuple[str, list[Row]]]:
+    """``editable``: with Change links (default: a draft's, for its author's check page)."""
     grouped: dict[str, list[Row]] = {}
-    editable = referral.status.value == "draft"
+    editable = referral.status.value == "draft" if editable is None else editable
     for step in steps.steps_for(referral.route):
         stored = referral.answers.get(step.slug)
         if stored is None:
@@ -43,11 +48,13 @@ def _rows(step, stored: dict, ruleset: Ruleset, url: str | None) -> list[Row]:
     if step.slug == "concerns":
         form.for_ruleset(ruleset)
     rows = []
+    hidden = HIDDEN | HIDDEN_ON.get(step.slug, set())
     for field in form:
-        if field.name in HIDDEN or (field.data in (None, "", []) and field.flags.optional):
+        if field.name in hidden or (field.data in (None, "", []) and field.flags.optional):
             continue
         rows.append(Row(_label(field), _value(field), url))
-    return rows
+    # A page left blank (nothing of concern) still shows, with its Change link.
+    return rows or [Row(step.title, "None", url)]
 
 
 def _label(field) -> str:

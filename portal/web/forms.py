@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
 
@@ -40,9 +40,19 @@ def field_anchor(field) -> str:
     return field.id
 
 
+class NotBlank(InputRequired):
+    """InputRequired (the field was sent, not left out), refusing an answer of spaces too:
+    InputRequired looks at the raw input, before the strip filter, so "   " would pass."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required(thing: str, verb: str = "Enter"):
-    # DataRequired judges the value after filters: "   " is stripped to nothing and refused.
-    return DataRequired(message=f"{verb} {thing}")
+    return NotBlank(message=f"{verb} {thing}")
 
 
 def at_most(characters: int, thing: str):
