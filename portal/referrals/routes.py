@@ -179,6 +179,7 @@ def check(referral_id: int):
             return _submit(referral, form.partner_note.data)
     return render_template("referrals/check.html", referral=referral, form=form, result=result,
                            missing=missing, problem=problem, blocked=blocked,
+                           minimum_age=_ruleset().minimum_age,
                            sections=summary.sections(referral, _ruleset()))
 
 

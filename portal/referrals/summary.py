@@ -91,5 +91,7 @@ def _charge_rows(step, stored: dict, ruleset: Ruleset, url: str | None) -> list[
                    for q in charge.qualifiers]
         rows.append(Row(charge.label, "; ".join(answers) or ruleset.level_label(charge.level), url))
     if step.slug == "conduct":
-        rows.append(Row("Most recent instance", stored.get("last_conduct_date") or "Not given", url))
+        stored_date = stored.get("last_conduct_date")
+        when = _date(date.fromisoformat(stored_date)) if stored_date else "Not given"
+        rows.append(Row("Date of the most recent instance", when, url))
     return rows

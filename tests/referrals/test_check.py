@@ -123,7 +123,8 @@ def test_the_screening_is_shown_in_plain_words(officer):
     assert screening_heading(page) == "Screening: Eligible: every rule passes"
     assert "Screening advises; a coordinator decides. Ruleset 2025.1." in page.text
     assert page.soup.find("button", string="Send the referral")
-    assert page.soup.find(attrs={"name": "partner_note"}) is None, "no note asked for"
+    label = page.soup.find("label", attrs={"for": "partner_note"}).get_text()
+    assert label == "Note for the coordinator (optional)", "a note is offered, not asked for"
 
 
 def test_a_draft_with_pages_missing_takes_no_note(officer, session):
