@@ -11,7 +11,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField
 from portal.eligibility import OTHER_CHARGE, Ruleset
 from portal.referrals import steps
 from portal.referrals.charges import ANSWERS, qualifier_field_name
-from portal.referrals.fields import EventDateField, MemorableDateField
+from portal.referrals.fields import EventDateField, MemorableDateField, parse_event_date
 
 # Not answers: the token, and the consent page's record of which text was shown (the person
 # page's own "language" is an answer, and is shown).
@@ -65,7 +65,7 @@ def _value(field) -> str:
     if isinstance(field, MemorableDateField):
         return _date(field.data)
     if isinstance(field, EventDateField):
-        return field.data or "Not given"
+        return _date(parse_event_date(field.data or "")) if field.data else "Not given"
     if isinstance(field, BooleanField):
         return "Yes" if field.data else "No"
     if isinstance(field, SelectMultipleField):

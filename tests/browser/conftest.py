@@ -172,3 +172,18 @@ def invite(page, organisation: str, name: str, email: str, role: str = "Referrer
     page.get_by_role("button", name="Send the invitation").click()
     link = page.get_by_label("Invitation link").input_value()
     return urlsplit(link).path
+
+
+# --- The live server's own app ----------------------------------------------------------------
+
+def live_app():
+    """The app the live server serves (it runs in this process), for the little the pages cannot
+    make, such as an intake deadline that has already passed. Write inside ``transaction(app)``.
+    """
+    for thread in threading.enumerate():
+        if thread.name == "live-server":
+            target = getattr(thread, "_target", None)  # the server's bound serve_forever
+            server = getattr(target, "__self__", None)
+            if server is not None:
+                return server.app
+    raise RuntimeError("the live server is not running: request the live_server fixture")
