@@ -95,6 +95,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_eligibility.py
 	$(VPY) $(BENCH_DIR)/bench_submissions.py
 	$(VPY) $(BENCH_DIR)/bench_queue.py
+	$(VPY) $(BENCH_DIR)/bench_receipts.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 

@@ -77,16 +77,20 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit.routes import bp as audit
     from portal.consent.routes import bp as consent
     from portal.public.routes import bp as public
+    from portal.receipts.routes import bp as receipts
     from portal.referrals.routes import bp as referrals
     from portal.review.routes import bp as review
 
-    for blueprint in (public, accounts, referrals, consent, review, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api):
         app.register_blueprint(blueprint)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.consent.operations import effective_status
     from portal.web.navigation import navigation
+
+    ruleset = app.extensions["portal.ruleset"]
+    app.add_template_filter(lambda code: ruleset.route_labels.get(code, code), "route_label")
 
     @app.context_processor
     def helpers():

@@ -1,0 +1,364 @@
+"""What goes on each document, as plain data built from the referral.
+
+Three documents: the partner's receipt (English, everything the partner files), the person's
+receipt (English or Spanish; no screening detail and no referrer's notes), and the consent copy
+(the exact text version and language the person signed). Each is built from what was submitted
+(the first version of the answers and its screening), so the document says the same thing
+whenever it is first printed.
+
+Words come from wording.toml, in the document's language; templates only lay the data out and
+escape it. No Flask, no database: the caller hands in the rows (operations.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import segno
+
+from portal.eligibility import OTHER_CHARGE
+from portal.receipts.models import CONSENT_COPY, PERSON_RECEIPT, RECEIPT
+
+# Bump when what a document shows changes in a way the template hash below cannot see (the
+# data built here). Stored documents record it with the hash of the templates and stylesheet.
+LAYOUT_VERSION = "1"
+DEFAULT_PAPER_SIZE = "Letter"
+PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
+DEFAULT_TIME_ZONE = "UTC"
+QR_BORDER = 4  # the quiet zone a QR code needs around it, in modules
+
+# 42 CFR 2.32(a)(1), "Statement 1", as amended by the 2024 final rule (89 FR 12472, Feb. 16,
+# 2024), verbatim: an opening paragraph, the three cases (i)-(iii), and a closing sentence.
+REDISCLOSURE_NOTICE = (
+    "This record which has been disclosed to you is protected by Federal confidentiality rules "
+    "(42 CFR part 2). These rules prohibit you from using or disclosing this record, or testimony "
+    "that describes the information contained in this record, in any civil, criminal, "
+    "administrative, or legislative proceedings by any Federal, State, or local authority, "
+    "against the patient, unless authorized by the consent of the patient, except as provided at "
+    "42 CFR 2.12(c)(5) or as authorized by a court in accordance with 42 CFR 2.64 or 2.65. In "
+    "addition, the Federal rules prohibit you from making any other use or disclosure of this "
+    "record unless at least one of the following applies:",
+    ("(i) Further use or disclosure is expressly permitted by the written consent of the "
+     "individual whose information is being disclosed in this record or as otherwise permitted "
+     "by 42 CFR part 2.",
+     "(ii) You are a covered entity or business associate and have received the record for "
+     "treatment, payment, or health care operations, or",
+     "(iii) You have received the record from a covered entity or business associate as "
+     "permitted by 45 CFR part 164, subparts A and E."),
+    "A general authorization for the release of medical or other information is NOT sufficient "
+    "to meet the required elements of written consent to further use or redisclose the record "
+    "(see 42 CFR 2.31).",
+)
+
+
+def redisclosure_text() -> str:
+    """The notice as one line of plain text (for tests and for anyone quoting it)."""
+    opening, cases, closing = REDISCLOSURE_NOTICE
+    return " ".join((opening, *cases, closing))
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class QrCode:
+    """A QR code of ``payload`` as SVG path data: drawn by the template, so nothing is marked
+    safe; ``size`` is the width in modules, quiet zone included."""
+
+    payload: str
+    path: str
+    size: int
+    offset: int = -QR_BORDER
+
+
+@dataclass(frozen=True)
+class Receipt:
+    kind: str
+    language: str
+    title: str
+    reference: str
+    qr: QrCode
+    rows: tuple[Row, ...]
+    charges_label: str | None
+    charges: tuple[str, ...]
+    screening: Screening | None
+    deadline: str | None
+    deadline_sentence: str | None
+    next_steps: tuple[str, ...]
+    contact: str
+    notes: tuple[Row, ...]
+    notice: tuple | None
+    protected: str | None
+    made_on: str
+
+
+@dataclass(frozen=True)
+class Screening:
+    words: str
+    issues: tuple[str, ...]
+    advises: str
+
+
+@dataclass(frozen=True)
+class ConsentCopy:
+    kind: str
+    language: str
+    title: str
+    reference: str
+    sections: tuple  # portal.consent.texts.RenderedSection
+    text_version: str
+    rows: tuple[Row, ...]
+    revocation: str
+    made_on: str
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a document is made from. ``answers`` are the answers as submitted."""
+
+    referral: object
+    answers: dict
+    screening: object | None
+    consent: object | None
+    ruleset: object
+    settings: object
+    made_at: datetime
+
+
+# --- the wording ---------------------------------------------------------------------------------
+
+
+@cache
+def wording() -> dict[str, dict]:
+    """wording.toml, read once per process."""
+    raw = importlib.resources.files(__package__).joinpath("wording.toml").read_bytes()
+    return tomllib.loads(raw.decode("utf-8"))
+
+
+def words_for(language: str) -> dict:
+    return wording()["en" if language not in wording() else language]
+
+
+@cache
+def template_version(*sources: bytes) -> str:
+    """The layout version and a fingerprint of the templates and stylesheet that draw it."""
+    digest = hashlib.sha256(b"\0".join(sources)).hexdigest()[:16]
+    return f"{LAYOUT_VERSION}+{digest}"
+
+
+def paper_size(settings) -> str:
+    """Letter unless the settings say A4; anything else is a configuration error."""
+    chosen = settings.paper_size or DEFAULT_PAPER_SIZE
+    size = PAPER_SIZES.get(str(chosen).lower())
+    if size is None:
+        raise ValueError(f"paper_size must be Letter or A4, not {chosen!r}")
+    return size
+
+
+def qr_code(payload: str) -> QrCode:
+    """A full QR code (never a Micro QR, which phones and zbar do not read) of ``payload``."""
+    code = segno.make_qr(payload, error="q")
+    runs = []
+    for y, row in enumerate(code.matrix_iter(border=0)):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
+            else:
+                x += 1
+    width, _ = code.symbol_size(border=0)
+    return QrCode(payload=payload, path="".join(runs), size=width + 2 * QR_BORDER)
+
+
+# --- the receipts ----------------------------------------------------------------------------------
+
+
+def receipt(src: Sources) -> Receipt:
+    """The partner's receipt: in English, with the screening, the notes and the 2.32 notice."""
+    return _receipt(src, RECEIPT, "en")
+
+
+def person_receipt(src: Sources, language: str) -> Receipt:
+    """The person's copy, in their language, without what they need not carry."""
+    return _receipt(src, PERSON_RECEIPT, language)
+
+
+def _receipt(src: Sources, kind: str, language: str) -> Receipt:
+    words, referral = words_for(language), src.referral
+    for_person = kind == PERSON_RECEIPT
+    deadline = format_date(referral.intake_deadline, words) if referral.intake_deadline else None
+    return Receipt(
+        kind=kind, language=language,
+        title=words["person_receipt_title" if for_person else "receipt_title"],
+        reference=referral.reference, qr=qr_code(referral.reference),
+        rows=_rows(src, words, for_person),
+        charges_label=_charges_label(referral.route, words),
+        charges=_charges(src, words),
+        screening=None if for_person else _screening(src.screening, words),
+        deadline=deadline,
+        deadline_sentence=(words["deadline_person" if for_person else "deadline_partner"]
+                           .format(date=deadline) if deadline else None),
+        next_steps=_next_steps(src.settings, words, "person" if for_person else "partner"),
+        contact=_contact(src.settings, words, referral.reference),
+        notes=() if for_person else _notes(src, words),
+        notice=None if for_person else REDISCLOSURE_NOTICE,
+        protected=words["protected"] if for_person else None,
+        made_on=_made_on(src, words),
+    )
+
+
+def _rows(src: Sources, words: dict, for_person: bool) -> tuple[Row, ...]:
+    referral, answers = src.referral, src.answers
+    referrer = answers.get("referrer", {})
+    rows = [Row(words["submitted"], format_moment(referral.submitted_at, src.settings, words)),
+            Row(words["route"], words["routes"].get(referral.route, referral.route)),
+            Row(words["referring_partner"], referral.organisation.name),
+            Row(words["referrer"], referrer.get("name") or referral.referrer.name)]
+    if not for_person:
+        rows += _optional(words, ("badge_number", referrer.get("badge_number")),
+                          ("referrer_phone", referrer.get("phone")))
+    rows += [Row(words["name"], referral.legal_name),
+             Row(words["date_of_birth"], format_date(referral.date_of_birth, words))]
+    return tuple(rows) + _arrest_rows(answers.get("arrest"), words, for_person)
+
+
+def _arrest_rows(arrest: dict | None, words: dict, for_person: bool) -> tuple[Row, ...]:
+    if not arrest:
+        return ()
+    when = _iso_date(arrest.get("arrest_date"), words)
+    if arrest.get("arrest_time"):
+        when = f"{when}, {arrest['arrest_time']}"
+    rows = [("incident_number", arrest.get("incident_number")), ("arrest_when", when)]
+    if not for_person:
+        rows.append(("arrest_place", arrest.get("arrest_place")))
+    return tuple(_optional(words, *rows))
+
+
+def _optional(words: dict, *pairs: tuple[str, str | None]) -> list[Row]:
+    return [Row(words[key], value) for key, value in pairs if value]
+
+
+def _charges_label(route: str, words: dict) -> str:
+    return words["charges"] if route == "arrest_diversion" else words["conduct"]
+
+
+def _charges(src: Sources, words: dict) -> tuple[str, ...]:
+    stored = src.answers.get("charges") or src.answers.get("conduct") or {}
+    labels = []
+    for code in stored.get("charges") or []:
+        if code == OTHER_CHARGE:
+            labels.append(f"{words['other_charge']}: {stored.get('other_description') or ''}".strip())
+            continue
+        charge = src.ruleset.charge_by_code.get(code)
+        labels.append(words["charge_names"].get(code) or (charge.label if charge else code))
+    if stored.get("last_conduct_date"):
+        labels.append(f"{words['last_conduct']}: {_iso_date(stored['last_conduct_date'], words)}")
+    return tuple(labels)
+
+
+def _screening(screening, words: dict) -> Screening | None:
+    if screening is None:
+        return None
+    result = screening.result
+    issues = tuple(
+        f"{words['rule_not_met'] if f['outcome'] == 'fail' else words['for_review']}: {f['message']}"
+        for f in result.get("findings", []) if f["outcome"] != "pass")
+    return Screening(words=words["decisions"].get(result["decision"], result["decision"]),
+                     issues=issues,
+                     advises=words["screening_advises"].format(version=screening.ruleset_version))
+
+
+def _next_steps(settings, words: dict, who: str) -> tuple[str, ...]:
+    return tuple(words[f"next_{who}_{n}"].format(program=settings.program_name) for n in (1, 2, 3))
+
+
+def _contact(settings, words: dict, reference: str) -> str:
+    return words["contact"].format(phone=settings.program_phone, email=settings.program_email,
+                                   reference=reference)
+
+
+def _notes(src: Sources, words: dict) -> tuple[Row, ...]:
+    concerns = (src.answers.get("concerns") or {}).get("note")
+    return tuple(_optional(words, ("concerns_note", concerns),
+                           ("partner_note", src.referral.partner_note)))
+
+
+def _made_on(src: Sources, words: dict) -> str:
+    return words["made_on"].format(date=format_moment(src.made_at, src.settings, words),
+                                   program=src.settings.program_name)
+
+
+# --- the consent copy ------------------------------------------------------------------------------
+
+
+def consent_copy(src: Sources, texts) -> ConsentCopy:
+    """What the person signed: the text version and language of the Consent row, filled in as
+    the consent page fills it, with the signature, date, witness and the revocation terms."""
+    consent, referral = src.consent, src.referral
+    text = texts.get(consent.text_id)
+    if text is None:
+        raise LookupError(f"consent text {consent.text_id!r} is not in the library")
+    words = words_for(text.language)
+    return ConsentCopy(
+        kind=CONSENT_COPY, language=text.language, title=text.title,
+        reference=referral.reference, sections=text.render(**_consent_values(src)),
+        text_version=words["text_version"].format(version=text.version, sha256=text.sha256),
+        rows=(Row(words["signature"], consent.signature),
+              Row(words["signed_on"], format_date(consent.signed_on, words)),
+              Row(words["witness"], words["witness_value"].format(
+                  name=consent.witness.name, organisation=referral.organisation.name))),
+        revocation=_revocation(consent, text, words),
+        made_on=_made_on(src, words),
+    )
+
+
+def _consent_values(src: Sources) -> dict:
+    """The same values the consent page (referrals/routes.py, _consent_view) filled in."""
+    referral = src.referral
+    route = src.ruleset.route_by_code.get(referral.route)
+    return {"person_name": src.answers.get("person", {}).get("legal_name") or referral.legal_name,
+            "referring_organisation": referral.organisation.name,
+            "program_name": src.settings.program_name,
+            "intake_deadline_days": (route.intake_deadline_days if route else None) or ""}
+
+
+def _revocation(consent, text, words: dict) -> str:
+    if consent.revocable_from is None:
+        return words["revocable_anytime"]
+    return words["revocable_from"].format(date=format_date(consent.revocable_from, words),
+                                          event=text.revocable_from or "")
+
+
+# --- dates -----------------------------------------------------------------------------------------
+
+
+def format_date(day: date, words: dict) -> str:
+    return words["date_format"].format(day=day.day, month=words["months"][day.month - 1],
+                                       year=day.year)
+
+
+def format_moment(moment: datetime, settings, words: dict) -> str:
+    """A date and a 24-hour time in the program's time zone (UTC unless the settings say)."""
+    zone_name = settings.timezone or DEFAULT_TIME_ZONE
+    local = moment.astimezone(ZoneInfo(zone_name))
+    time = words["time_zone_note"].format(time=local.strftime("%H:%M"), zone=local.tzname())
+    return f"{format_date(local.date(), words)}, {time}"
+
+
+def _iso_date(value: str | None, words: dict) -> str:
+    try:
+        return format_date(date.fromisoformat(value), words)
+    except (TypeError, ValueError):
+        return value or ""
