@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -40,11 +41,16 @@ class Settings:
     smtp_port: int = 25
     mail_sender: str = "LEAD Referral Portal <no-reply@lead.invalid>"
     public_url: str = "http://127.0.0.1:5000"
-    program_name: str = "LEAD Program"
+    # The short name, as in "the LEAD program" (the consent texts say "the {program_name} program").
+    program_name: str = "LEAD"
     program_phone: str = "(555) 010-0100"
     program_email: str = "lead@lead.invalid"
+    # Receipts: paper size ("Letter" or "A4"), the time zone times are printed in, and how long
+    # one PDF may take to render before the request gives up (503, nothing stored).
+    paper_size: str = "Letter"
+    timezone: str = "UTC"
+    render_timeout_seconds: float = 10.0
     testing: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
@@ -77,6 +83,10 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),
         program_phone=env.get("PROGRAM_PHONE", _DEFAULT.program_phone),
         program_email=env.get("PROGRAM_EMAIL", _DEFAULT.program_email),
+        paper_size=env.get("PAPER_SIZE", _DEFAULT.paper_size),
+        timezone=env.get("PROGRAM_TIMEZONE", _DEFAULT.timezone),
+        render_timeout_seconds=float(env.get("RENDER_TIMEOUT_SECONDS",
+                                             _DEFAULT.render_timeout_seconds)),
     )
     if not settings.secret_key and not settings.production:
         settings = settings.with_(secret_key=_development_secret_key())
@@ -88,6 +98,13 @@ def check(settings: Settings) -> None:
     """Refuse to run production with a weak key or with development-only settings."""
     if settings.env not in {"development", "production"}:
         raise ConfigError(f"LEAD_ENV must be 'development' or 'production', not {settings.env!r}")
+    if settings.paper_size.lower() not in {"letter", "a4"}:
+        raise ConfigError(f"PAPER_SIZE must be Letter or A4, not {settings.paper_size!r}")
+    try:
+        ZoneInfo(settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"PROGRAM_TIMEZONE {settings.timezone!r} is not a time zone, like "
+                          "America/Denver") from None
     if not settings.production:
         return
     key = settings.secret_key
