@@ -15,7 +15,7 @@ def program_organisation() -> Organisation:
     if existing is not None:
         return existing
     name = current_app.extensions["portal.settings"].program_name
-    return operations.create_organisation(None, name, OrgKind.PROGRAM)
+    return operations.create_organisation(None, f"{name} program", OrgKind.PROGRAM)
 
 
 def invite_first_admin(*, email: str, name: str) -> str:
