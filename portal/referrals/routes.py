@@ -142,7 +142,7 @@ def _render_step(referral, page, form):
 
 
 def _template(slug: str) -> str:
-    return slug if slug in {"charges", "conduct", "consent"} else "generic"
+    return {"charges": "charges", "conduct": "charges", "consent": "consent"}.get(slug, "generic")
 
 
 def _consent_view(referral) -> dict:
