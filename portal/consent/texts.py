@@ -21,22 +21,20 @@ Standard library only.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import json
 import re
 import string
-import tomllib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from functools import cache
 from os import PathLike
 from typing import Any
 
+from portal.eligibility.tomlcheck import Problems, decode, read_bytes
+from portal.eligibility.tomlcheck import kind as _kind
+
 DEFAULT_TEXTS_NAME = "texts.toml"
-# The real file is about 20 KiB; the cap keeps a wrong path (a log, a dump) from being read whole.
-MAX_TEXTS_BYTES = 1024 * 1024
 
 LANGUAGES = {"en": "English", "es": "Español"}
 
@@ -236,17 +234,8 @@ class ConsentLibrary:
 
 def load_texts(path: str | PathLike[str] | None = None) -> ConsentLibrary:
     """Read and check a consent-texts file; None means the one shipped with the package."""
-    if path is None:
-        resource = importlib.resources.files(__package__).joinpath(DEFAULT_TEXTS_NAME)
-        return parse_texts(resource.read_bytes(), source=DEFAULT_TEXTS_NAME)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_TEXTS_BYTES + 1)
-    except OSError as exc:
-        raise ConsentTextError([f"cannot read the file ({exc.strerror or exc})"], str(path)) from None
-    if len(raw) > MAX_TEXTS_BYTES:
-        raise ConsentTextError([f"the file is larger than {MAX_TEXTS_BYTES // 1024} KiB"], str(path))
-    return parse_texts(raw, source=str(path))
+    raw, source = read_bytes(__package__, DEFAULT_TEXTS_NAME, path, ConsentTextError)
+    return parse_texts(raw, source=source)
 
 
 @cache
@@ -257,15 +246,10 @@ def default_texts() -> ConsentLibrary:
 
 def parse_texts(raw: bytes, source: str = "consent texts") -> ConsentLibrary:
     """Check the bytes of a consent-texts file and build the library."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConsentTextError(["the file is not UTF-8 text"], source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConsentTextError([f"not valid TOML: {exc}"], source) from None
-    p = _Problems()
+    data = decode(raw, source, ConsentTextError)
+    p = Problems()
     top = p.table(data, "", required=("texts",))
-    entries = [(where, _read_text(p, where, entry)) for where, entry in p.tables(top, "texts")]
+    entries = [(where, _read_text(p, where, entry)) for where, entry in p.tables(top, "texts", non_empty=True)]
     _check_ids(p, entries)
     _check_pairs(p, entries)
     if p.errors:
@@ -305,7 +289,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 # --- reading one text -------------------------------------------------------------------------
 
 
-def _read_text(p: _Problems, where: str, entry: Any) -> dict:
+def _read_text(p: Problems, where: str, entry: Any) -> dict:
     """The ConsentText fields of one [[texts]] entry (values None where a problem was reported)."""
     table = p.table(entry, where, required=_TEXT_KEYS, optional=("revocable_from",))
     route = p.value(table, "route", where, _one_of(ROUTE_REVOCABLE))
@@ -338,17 +322,17 @@ def _read_text(p: _Problems, where: str, entry: Any) -> dict:
     return fields
 
 
-def _must_state(p: _Problems, where: str, indexed: tuple[int, Section], words: str, key: str) -> None:
+def _must_state(p: Problems, where: str, indexed: tuple[int, Section], words: str, key: str) -> None:
     index, section = indexed
     if words.casefold() not in " ".join(section.body.split()).casefold():
         p.add(f"{where}.sections[{index}].body",
               f"the {section.element} section must say when, in the {key} words: {words!r}")
 
 
-def _read_sections(p: _Problems, text_where: str, text: dict) -> tuple[Section, ...]:
+def _read_sections(p: Problems, text_where: str, text: dict) -> tuple[Section, ...]:
     sections = []
     elements = []
-    for where, entry in p.tables(text, "sections", prefix=text_where):
+    for where, entry in p.tables(text, "sections", non_empty=True, prefix=text_where):
         table = p.table(entry, where, required=_SECTION_KEYS)
         element = p.value(table, "element", where, _one_of(ELEMENTS))
         heading = p.value(table, "heading", where, _plain)
@@ -434,7 +418,7 @@ def _body_problems(body: str) -> list[str]:
 # --- checks across texts ----------------------------------------------------------------------
 
 
-def _check_ids(p: _Problems, entries: list[tuple[str, dict]]) -> None:
+def _check_ids(p: Problems, entries: list[tuple[str, dict]]) -> None:
     seen: dict[str, str] = {}
     for where, fields in entries:
         text_id = fields["id"]
@@ -444,7 +428,7 @@ def _check_ids(p: _Problems, entries: list[tuple[str, dict]]) -> None:
             seen[text_id] = where
 
 
-def _check_pairs(p: _Problems, entries: list[tuple[str, dict]]) -> None:
+def _check_pairs(p: Problems, entries: list[tuple[str, dict]]) -> None:
     """Every route has texts; each version comes in every language, with the same placeholders."""
     routes = {fields["route"] for _, fields in entries}
     if entries:
@@ -482,66 +466,6 @@ def _names(placeholders: frozenset[str]) -> str:
 
 
 # --- the problem collector and value checks (the house style of portal.eligibility.loader) ----
-
-
-class _Problems:
-    """Collects every problem in a file, each prefixed with where it is."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.errors.append(f"{where}: {message}" if where else message)
-
-    def table(self, value: Any, where: str, required: tuple = (), optional: tuple = ()) -> dict:
-        """The table itself, after reporting its unknown and missing keys ({} if not a table)."""
-        if not isinstance(value, dict):
-            self.add(where, f"must be a table, not {_kind(value)}")
-            return {}
-        for key in value:
-            if key not in required and key not in optional:
-                self.add(where, f"unknown key {key!r}")
-        for key in required:
-            if key not in value:
-                self.add(where, f"{key!r} is required")
-        return value
-
-    def tables(self, parent: dict, key: str, prefix: str = "") -> Iterator[tuple[str, Any]]:
-        """Each entry of an array of tables ([[key]]), with where it is; it must not be empty."""
-        where = f"{prefix}.{key}" if prefix else key
-        if key not in parent:
-            return
-        value = parent[key]
-        if not isinstance(value, list):
-            self.add(where, f"must be an array of tables ([[{key}]]), not {_kind(value)}")
-            return
-        if not value:
-            self.add(where, "must have at least one entry")
-        for index, entry in enumerate(value):
-            yield f"{where}[{index}]", entry
-
-    def value(self, table: dict, key: str, where: str, check) -> Any:
-        """The value if present and valid, else None (missing keys are reported by table())."""
-        if key not in table:
-            return None
-        problem = check(table[key])
-        if problem:
-            self.add(f"{where}.{key}" if where else key, problem)
-            return None
-        return table[key]
-
-
-def _kind(value: Any) -> str:
-    """What a wrong value is, in the file's terms (checked most specific first)."""
-    kinds = (
-        (bool, "true/false"), (int, "a whole number"), (float, "a decimal number"),
-        (str, "text"), (datetime, "a date and time"), (date, "a date"), (time, "a time"),
-        (list, "an array"), (dict, "a table"),
-    )
-    for kind, name in kinds:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
 
 
 def _text(value: Any) -> str | None:

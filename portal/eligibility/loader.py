@@ -9,13 +9,11 @@ valid is ever returned.
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
 import re
-import tomllib
-from datetime import date, datetime, time
+from datetime import date, datetime
 from functools import cache
 from os import PathLike
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .ruleset import (
     EXCLUSION_CODES,
@@ -29,10 +27,10 @@ from .ruleset import (
     RulesetError,
     Term,
 )
+from .tomlcheck import Check, Problems, decode, read_bytes
+from .tomlcheck import kind as _kind
 
 DEFAULT_RULESET_NAME = "default_ruleset.toml"
-# A real ruleset is a few KiB; the cap keeps a wrong path (a log, a dump) from being read whole.
-MAX_RULESET_BYTES = 1024 * 1024
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,63}\Z")
 _TOP_KEYS = (
@@ -40,22 +38,11 @@ _TOP_KEYS = (
     "concerns", "charges", "decline_reasons",
 )
 
-Check = Callable[[Any], "str | None"]
-
 
 def load_ruleset(path: str | PathLike[str] | None = None) -> Ruleset:
     """Read and check a ruleset file; None means the one shipped with the package."""
-    if path is None:
-        resource = importlib.resources.files(__package__).joinpath(DEFAULT_RULESET_NAME)
-        return parse_ruleset(resource.read_bytes(), source=DEFAULT_RULESET_NAME)
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_RULESET_BYTES + 1)
-    except OSError as exc:
-        raise RulesetError([f"cannot read the file ({exc.strerror or exc})"], str(path)) from None
-    if len(raw) > MAX_RULESET_BYTES:
-        raise RulesetError([f"the file is larger than {MAX_RULESET_BYTES // 1024} KiB"], str(path))
-    return parse_ruleset(raw, source=str(path))
+    raw, source = read_bytes(__package__, DEFAULT_RULESET_NAME, path, RulesetError)
+    return parse_ruleset(raw, source=source)
 
 
 @cache
@@ -66,12 +53,7 @@ def default_ruleset() -> Ruleset:
 
 def parse_ruleset(raw: bytes, source: str = "ruleset") -> Ruleset:
     """Check the bytes of a ruleset file and build the Ruleset; the sha256 is of these bytes."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RulesetError(["the file is not UTF-8 text"], source) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesetError([f"not valid TOML: {exc}"], source) from None
+    data = decode(raw, source, RulesetError)
     problems = _Problems()
     parts = _read_top(problems, data)
     if problems.errors:
@@ -190,52 +172,7 @@ def _read_qualifiers(p: _Problems, charge: dict, charge_where: str) -> tuple[Qua
     return tuple(qualifiers)
 
 
-class _Problems:
-    """Collects every problem in a ruleset, each prefixed with where it is."""
-
-    def __init__(self) -> None:
-        self.errors: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.errors.append(f"{where}: {message}" if where else message)
-
-    def table(self, value: Any, where: str, required: tuple = (), optional: tuple = ()) -> dict:
-        """The table itself, after reporting its unknown and missing keys ({} if not a table)."""
-        if not isinstance(value, dict):
-            self.add(where, f"must be a table, not {_kind(value)}")
-            return {}
-        for key in value:
-            if key not in required and key not in optional:
-                self.add(where, f"unknown key {key!r}")
-        for key in required:
-            if key not in value:
-                self.add(where, f"{key!r} is required")
-        return value
-
-    def tables(
-        self, parent: dict, key: str, non_empty: bool = False, prefix: str = ""
-    ) -> Iterator[tuple[str, Any]]:
-        """Each entry of an array of tables ([[key]]), with where it is."""
-        where = _at(prefix, key)
-        value = parent.get(key, [])
-        if not isinstance(value, list):
-            self.add(where, f"must be an array of tables ([[{key}]]), not {_kind(value)}")
-            return
-        if non_empty and not value and key in parent:
-            self.add(where, "must have at least one entry")
-        for index, entry in enumerate(value):
-            yield f"{where}[{index}]", entry
-
-    def value(self, table: dict, key: str, where: str, check: Check) -> Any:
-        """The value if present and valid, else None (missing keys are reported by table())."""
-        if key not in table:
-            return None
-        problem = check(table[key])
-        if problem:
-            self.add(_at(where, key), problem)
-            return None
-        return table[key]
-
+class _Problems(Problems):
     def code(self, table: dict, where: str, seen: dict[str, str]) -> str:
         code = self.value(table, "code", where, _code)
         if code in seen:
@@ -243,23 +180,6 @@ class _Problems:
         elif code is not None:
             seen[code] = where
         return code
-
-
-def _at(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else key
-
-
-def _kind(value: Any) -> str:
-    """What a wrong value is, in the file's terms (checked most specific first)."""
-    kinds = (
-        (bool, "true/false"), (int, "a whole number"), (float, "a decimal number"),
-        (str, "text"), (datetime, "a date and time"), (date, "a date"), (time, "a time"),
-        (list, "an array"), (dict, "a table"),
-    )
-    for kind, name in kinds:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
 
 
 def _text(value: Any) -> str | None:
