@@ -13,31 +13,17 @@ import socket
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select
 
 from portal import create_app, db
-from portal.audit.models import AuditEvent
 from portal.web.security import limiter
 from tests.conftest import test_settings
 from tests.pages import PASSWORD, Client
+from tests.reading import audit_rows, count  # noqa: F401  (re-exported for the tests here)
 
 LINK = re.compile(r"http://localhost/[\w\-/]+")
 
 
 # --- Reading the database ------------------------------------------------------------------------
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def audit_rows(session, action: str, **where) -> list[AuditEvent]:
-    session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(session.scalars(query.order_by(AuditEvent.id)))
-
 
 # --- Driving the browser -------------------------------------------------------------------------
 

@@ -10,13 +10,13 @@ from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import OrgKind, Role
-from portal.audit.models import AuditEvent
 from portal.receipts.models import StoredDocument
 from tests.conftest import need
 from tests.referrals import builders
+from tests.reading import audit_rows, count  # noqa: F401  (re-exported for the tests here)
 
 ARREST, SOCIAL = "arrest_diversion", "social_contact"
 PRINTED, DOWNLOADED = "document.printed", "document.downloaded"
@@ -79,19 +79,6 @@ def poppler(tool: str, pdf_bytes: bytes, *args: str) -> str:
         done = subprocess.run([tool, *args, str(path), *to_stdout], capture_output=True,
                               text=True, timeout=60, check=True)
         return done.stdout
-
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def audit_rows(session, *actions: str, **where) -> list[AuditEvent]:
-    session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action.in_(actions))
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
 def stored(session, referral_id: int) -> list[StoredDocument]:

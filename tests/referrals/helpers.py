@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import OrgKind, Role
-from portal.audit.models import AuditEvent
 from portal.consent.models import Consent
 from portal.referrals.models import Referral, ReferralEvent, ReferralVersion, Screening
 from tests.pages import Client
 from tests.referrals import builders
+from tests.reading import audit_rows, count  # noqa: F401  (re-exported for the tests here)
 
 ARREST, SOCIAL = "arrest_diversion", "social_contact"
 ROUTES = (ARREST, SOCIAL)
@@ -19,11 +19,6 @@ REFERENCE = re.compile(r"^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
 
 
 # --- Reading the database ------------------------------------------------------------------------
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
 
 def referral(session, referral_id: int) -> Referral | None:
     session.expire_all()
@@ -33,14 +28,6 @@ def referral(session, referral_id: int) -> Referral | None:
 def answers(session, referral_id: int) -> dict:
     """The draft's saved answers, as the database has them now."""
     return referral(session, referral_id).answers
-
-
-def audit_rows(session, action: str, **where) -> list[AuditEvent]:
-    session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
 def snapshot(session, referral_id: int) -> dict:

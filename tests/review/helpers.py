@@ -6,7 +6,7 @@ import itertools
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal.accounts.models import Organisation, OrgKind, Role, User
 from portal.audit.models import AuditEvent
@@ -15,6 +15,7 @@ from portal.referrals.models import (
 )
 from portal.referrals.states import Status
 from tests.pages import Client, Page
+from tests.reading import audit_rows, count  # noqa: F401  (re-exported for the tests here)
 
 ARREST, SOCIAL = "arrest_diversion", "social_contact"
 TODAY = date.today()
@@ -86,19 +87,6 @@ def referral_row(session, referrer: User, *, status: Status = Status.SUBMITTED,
 def fresh(session, model, ident):
     session.expire_all()
     return session.get(model, ident)
-
-
-def count(session, model, *where) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def audit_rows(session, action: str, **where) -> list[AuditEvent]:
-    session.expire_all()
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    for column, value in where.items():
-        query = query.where(getattr(AuditEvent, column) == value)
-    return list(session.scalars(query.order_by(AuditEvent.id)))
 
 
 def events_of(session, referral_id: int) -> list[ReferralEvent]:
