@@ -174,8 +174,11 @@ class _Alarm:
 
 def _on_alarm(_signum, frame):
     # A late delivery after disarming does nothing; inside a finalizer Python would print and
-    # drop the exception, so there the alarm waits for its next tick instead.
+    # drop the exception, so there the alarm waits for its next tick instead. It fires once:
+    # a second tick landing in a `finally` on the way out (the render lock's release, say)
+    # would cut that clean-up short.
     if _Alarm.armed and not _in_finalizer(frame):
+        _Alarm.armed = False
         raise _Expired()
 
 
