@@ -44,8 +44,10 @@ def redirect_to_sign_in():
         abort(401)  # a program calling the API wants a status, not a sign-in page
     target = request.full_path if request.method == "GET" else request.path
     params = {"next": target.rstrip("?")}
-    if g.get("session_expired"):
-        params["expired"] = "1"
+    # Say why the session ended (1: idle, 2: the 12-hour limit), so the sign-in page can too.
+    reason = {"idle timeout": "1", "absolute timeout": "2"}.get(g.get("session_expired"))
+    if reason:
+        params["expired"] = reason
     return redirect(url_for("accounts.sign_in", **params))
 
 

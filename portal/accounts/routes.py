@@ -40,7 +40,7 @@ def sign_in():
             session[PENDING_NEXT] = safe_next(form.next.data, "")
             return redirect(url_for("accounts.second_factor"))
         form.password.errors.append(SIGN_IN_FAILED)
-    expired = request.args.get("expired") == "1"
+    expired = request.args.get("expired")
     return render_template("accounts/sign_in.html", form=form, expired=expired)
 
 

@@ -178,8 +178,10 @@ def test_absolute_timeout_is_12_hours_even_with_activity(client, make, session):
         with time_machine.travel(start + timedelta(minutes=minutes), tick=False):
             assert client.raw.get("/home").status_code == 200, minutes
     with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=False):
-        assert assert_signed_out(client) == "/sign-in?next=/home&expired=1"
+        assert assert_signed_out(client) == "/sign-in?next=/home&expired=2"
     assert records(session, user)[0].ended_reason == "absolute timeout"
+    assert "signed out because you signed in 12 hours ago" in client.get(
+        "/sign-in?next=/home&expired=2").text
 
 
 def test_the_session_cookie_attributes(client, make, other_app):
