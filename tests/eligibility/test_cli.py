@@ -8,22 +8,12 @@ from click.testing import CliRunner
 
 from portal.eligibility import default_ruleset
 from portal.screening_commands import rules, screen
+from tests.eligibility.helpers import facts_dict
 
 DEFAULT_PATH = importlib.resources.files("portal.eligibility").joinpath("default_ruleset.toml")
 DEFAULT_TEXT = DEFAULT_PATH.read_text(encoding="utf-8")
 
-FACTS = {
-    "route": "arrest_diversion",
-    "referrer_org_kind": "law_enforcement",
-    "contact_date": "2025-03-01",
-    "person": {"date_of_birth": "1990-06-15"},
-    "charges": [{"code": "df4_possession", "answers": {"intent_to_distribute": False}}],
-    "treatment_court_case": "none",
-    "protective_order_with_participant": "no",
-    "concerns": [],
-    "last_eligible_conduct_date": None,
-    "consent_given": True,
-}
+FACTS = facts_dict(charges=[{"code": "df4_possession", "answers": {"intent_to_distribute": False}}])
 
 
 def invoke(command, args, input=None, env=None):

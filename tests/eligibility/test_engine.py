@@ -18,6 +18,7 @@ from portal.eligibility import (
     parse_facts,
     screen,
 )
+from tests.eligibility.helpers import facts_dict
 
 # The program description's charge table, row by row: code, level, class, and the answers that
 # keep the charge divertible.
@@ -41,23 +42,6 @@ PROGRAM_TABLE = [
 QUALIFIED = [(code, q) for code, _, _, answers in PROGRAM_TABLE for q in answers]
 CONCERNS = ["violence", "exploitation_of_minors", "promoting_prostitution", "dealing_above_subsistence"]
 
-
-def facts_dict(**changes) -> dict:
-    """An arrest diversion that passes every rule; each test changes only what it is about."""
-    data = {
-        "route": "arrest_diversion",
-        "referrer_org_kind": "law_enforcement",
-        "contact_date": "2025-03-01",
-        "person": {"date_of_birth": "1990-06-15"},
-        "charges": [{"code": "trespassing", "answers": {}}],
-        "treatment_court_case": "none",
-        "protective_order_with_participant": "no",
-        "concerns": [],
-        "last_eligible_conduct_date": None,
-        "consent_given": True,
-    }
-    data.update(changes)
-    return data
 
 
 def social(**changes) -> dict:

@@ -6,24 +6,22 @@ from datetime import date
 
 import pytest
 
-from portal.eligibility import ChargeFacts, Facts, FactsError, Person, default_ruleset, parse_facts
+from portal.eligibility import (
+    ChargeFacts,
+    Facts,
+    FactsError,
+    Person,
+    default_ruleset,
+    parse_facts,
+)
+from tests.eligibility import helpers
 
 
 def facts_dict(**changes) -> dict:
-    data = {
-        "route": "arrest_diversion",
-        "referrer_org_kind": "law_enforcement",
-        "contact_date": "2025-03-01",
-        "person": {"date_of_birth": "1990-06-15"},
-        "charges": [{"code": "shoplifting", "answers": {"restitution_sought": False}}],
-        "treatment_court_case": "none",
-        "protective_order_with_participant": "no",
-        "concerns": [],
-        "last_eligible_conduct_date": None,
-        "consent_given": True,
-    }
-    data.update(changes)
-    return data
+    """Valid facts with a charge that has a qualifier, answered the divertible way."""
+    charges = [{"code": "shoplifting", "answers": {"restitution_sought": False}}]
+    return helpers.facts_dict(**{"charges": charges, **changes})
+
 
 
 def errors_for(data) -> dict[str, str]:
