@@ -57,8 +57,13 @@ def _connect_database(app: Flask, settings: Settings) -> None:
 def _load_rules(app: Flask, settings: Settings) -> None:
     from portal.eligibility import default_ruleset, load_ruleset
 
+    from portal.consent.texts import default_texts
+    from portal.referrals.steps import check_ruleset
+
     path = settings.ruleset_path
-    app.extensions["portal.ruleset"] = load_ruleset(path) if path else default_ruleset()
+    ruleset = load_ruleset(path) if path else default_ruleset()
+    check_ruleset(ruleset, default_texts())
+    app.extensions["portal.ruleset"] = ruleset
 
 
 def _secure(app: Flask) -> None:
@@ -87,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.consent.operations import effective_status
+    from portal.referrals.answers import of
     from portal.web.navigation import navigation
 
     ruleset = app.extensions["portal.ruleset"]
@@ -95,4 +101,4 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
-                "consent_status": effective_status}
+                "consent_status": effective_status, "answers_of": of}

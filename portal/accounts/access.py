@@ -1,4 +1,7 @@
-"""Every endpoint declares who may use it; the URL-map test fails on any that does not."""
+"""Who may do what: the roles' abilities in one table, the decorators every endpoint declares
+its rule with (the URL-map test fails on any that does not), and the one way a record the user
+may not see is refused (404, with an audited refusal).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,43 @@ import functools
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import Role
+from portal.accounts.models import PARTNER_ROLES, PROGRAM_ROLES, Role
 from portal.audit.operations import record_refusal
 
 ACCESS_RULE = "access_rule"
+
+PARTNERS = PARTNER_ROLES  # referrer, partner administrator: the referring organization
+STAFF = PROGRAM_ROLES  # coordinator, program administrator: the LEAD program
+
+# What each role may do. Which records it may do it to is narrowed by the queries
+# (referrals.queries.visible_to: a referrer's own, a partner administrator's organization's,
+# program staff every submitted referral).
+MAY: dict[str, tuple[Role, ...]] = {
+    "refer": PARTNERS,  # start, fill in, send, withdraw and answer for their referrals
+    "print": PARTNERS + STAFF,  # a submitted referral's receipts and consent copy
+    "record_revocation": PARTNERS + STAFF,
+    "review": STAFF,  # the queue, a referral's page, claims, decisions, notes
+    "act_for_any_holder": (Role.PROGRAM_ADMIN,),  # release or act on another's claim
+    "administer_partners": (Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN),  # their organizations' users
+    "administer_program": (Role.PROGRAM_ADMIN,),  # organizations, access requests, the audit log
+}
+
+
+def may(ability: str) -> tuple[Role, ...]:
+    return MAY[ability]
+
+
+def allowed_to(ability: str):
+    """``@allowed_to("review")``: a signed-in user whose role has that ability."""
+    return signed_in(*MAY[ability])
+
+
+def refuse(subject: tuple[str, int]):
+    """A record the user may not see, or that does not exist: the same 404 either way, and the
+    attempt in the audit log (``subject``: the table and id asked for)."""
+    record_refusal("access.refused", actor=current_user, subject=subject,
+                   detail={"endpoint": request.endpoint})
+    abort(404)
 
 
 def public(view):

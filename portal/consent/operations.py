@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+
 from portal import audit, db
 from portal.accounts.models import User
 from portal.consent.models import Consent, ConsentStatus, Revocation
+from portal.errors import Refused
 
 
-class Refused(Exception):
-    pass
-
-
-def record_signature(actor: User, referral, answers: dict, *, texts) -> Consent:
-    """The consent as signed on the consent page: the referrer is the witness."""
-    text = texts.get(answers["text_id"])
+def record_signature(actor: User, referral, signed, *, texts) -> Consent:
+    """The consent as signed on the consent page (``signed``: the typed ConsentAnswers); the
+    referrer is the witness."""
+    text = texts.get(signed.text_id)
     consent = Consent(
         referral_id=referral.id, text_id=text.id, text_version=text.version,
-        text_sha256=text.sha256, language=text.language, signature=answers["signature"],
-        signed_on=date.fromisoformat(answers["signed_on"]), confirmed=bool(answers["confirmed"]),
+        text_sha256=text.sha256, language=text.language, signature=signed.signature,
+        signed_on=signed.signed_on, confirmed=signed.confirmed,
         witness_id=actor.id,
         revocable_from=referral.intake_deadline if text.revocable == "after_event" else None)
     db.session().add(consent)
@@ -46,6 +46,27 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
     audit.record("consent.revocation_recorded", actor=actor, subject=consent,
                  detail={"effective_on": effective.isoformat(), "status": consent.status.value})
     return revocation
+
+
+def apply_due_revocations(today: date) -> list[Consent]:
+    """Pending revocations whose day has come take effect (run daily: safe to run twice, since
+    a consent applied is no longer pending)."""
+    due = db.session().scalars(
+        select(Consent).join(Revocation, Revocation.consent_id == Consent.id)
+        .where(Consent.status == ConsentStatus.REVOCATION_PENDING,
+               Revocation.effective_on <= today).order_by(Consent.id)).unique().all()
+    for consent in due:
+        consent.status = ConsentStatus.REVOKED
+        audit.record("consent.revocation_effective", actor=None, subject=consent,
+                     detail={"effective_on": consent.revocations[-1].effective_on.isoformat()})
+    return list(due)
+
+
+def flags(referral_ids: list[int], today: date) -> dict[int, ConsentStatus]:
+    """The consents of these referrals that are not simply active, for the queue's flags."""
+    rows = db.session().scalars(select(Consent).where(
+        Consent.referral_id.in_(referral_ids), Consent.status != ConsentStatus.ACTIVE))
+    return {consent.referral_id: effective_status(consent, today) for consent in rows}
 
 
 def effective_status(consent: Consent, today: date) -> ConsentStatus:

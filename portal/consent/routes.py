@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from portal import db
-from portal.accounts.access import signed_in
-from portal.audit.operations import record_refusal
+from portal.accounts.access import PARTNERS, allowed_to
 from portal.consent import operations
-from portal.consent.models import Consent
 from portal.referrals import queries
 from portal.referrals.forms import RevocationForm
 from portal.web.security import csrf_in_form
@@ -21,15 +17,10 @@ bp = Blueprint("consent", __name__, url_prefix="/referrals")
 
 
 @bp.route("/<int:referral_id>/consent/revoke", methods=["GET", "POST"])
-@signed_in(*queries.PARTNERS, *queries.STAFF)
+@allowed_to("record_revocation")
 @csrf_in_form
 def revoke(referral_id: int):
-    referral = queries.referral_for(current_user, referral_id)
-    consent = referral and db.session().scalar(select(Consent).where(Consent.referral_id == referral.id))
-    if consent is None:
-        record_refusal("access.refused", actor=current_user, subject=("referrals", referral_id),
-                       detail={"endpoint": request.endpoint})
-        abort(404)
+    referral, consent = queries.load_signed(current_user, referral_id)
     form = RevocationForm()
     if form.validate_on_submit():
         try:
@@ -41,7 +32,7 @@ def revoke(referral_id: int):
         else:
             flash(_recorded(revocation, consent), "success")
             return redirect(url_for("referrals.show", referral_id=referral.id)
-                            if current_user.role in queries.PARTNERS else url_for("accounts.home"))
+                            if current_user.role in PARTNERS else url_for("accounts.home"))
     return render_template("consent/revoke.html", form=form, referral=referral, consent=consent)
 
 
@@ -50,4 +41,4 @@ def _recorded(revocation, consent) -> str:
         return "The revocation is recorded. No more information will be shared."
     return (f"The revocation is recorded. This consent cannot be revoked before "
             f"{revocation.effective_on.strftime('%-d %B %Y')} (the end of the intake period): it "
-            "takes effect then, and the coordinator has been told.")
+            "takes effect then, without anyone having to act. Coordinators see it as pending.")

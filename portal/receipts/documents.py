@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 
 import segno
 
-from portal.eligibility import OTHER_CHARGE
 from portal.receipts.models import CONSENT_COPY, PERSON_RECEIPT, RECEIPT
+from portal.referrals.answers import ARREST, Answers
+from portal.referrals.presenter import charge_names
+from portal.referrals.steps import consent_values
 
 # Bump when what a document shows changes in a way the template hash below cannot see (the
 # data built here). Stored documents record it with the hash of the templates and stylesheet.
@@ -126,7 +128,7 @@ class Sources:
     """Everything a document is made from. ``answers`` are the answers as submitted."""
 
     referral: object
-    answers: dict
+    answers: Answers
     screening: object | None
     consent: object | None
     ruleset: object
@@ -220,29 +222,29 @@ def _receipt(src: Sources, kind: str, language: str) -> Receipt:
 
 
 def _rows(src: Sources, words: dict, for_person: bool) -> tuple[Row, ...]:
-    referral, answers = src.referral, src.answers
-    referrer = answers.get("referrer", {})
+    referral, referrer = src.referral, src.answers.referrer
     rows = [Row(words["submitted"], format_moment(referral.submitted_at, src.settings, words)),
             Row(words["route"], words["routes"].get(referral.route, referral.route)),
             Row(words["referring_partner"], referral.organisation.name),
-            Row(words["referrer"], referrer.get("name") or referral.referrer.name)]
+            Row(words["referrer"], referrer.name or referral.referrer.name)]
     if not for_person:
-        rows += _optional(words, ("badge_number", referrer.get("badge_number")),
-                          ("referrer_phone", referrer.get("phone")))
+        rows += _optional(words, ("badge_number", referrer.badge_number),
+                          ("referrer_phone", referrer.phone))
     rows += [Row(words["name"], referral.legal_name),
              Row(words["date_of_birth"], format_date(referral.date_of_birth, words))]
-    return tuple(rows) + _arrest_rows(answers.get("arrest"), words, for_person)
+    return tuple(rows) + _arrest_rows(src.answers, words, for_person)
 
 
-def _arrest_rows(arrest: dict | None, words: dict, for_person: bool) -> tuple[Row, ...]:
-    if not arrest:
+def _arrest_rows(answers: Answers, words: dict, for_person: bool) -> tuple[Row, ...]:
+    if answers.route != ARREST or "arrest" not in answers.answered:
         return ()
-    when = _iso_date(arrest.get("arrest_date"), words)
-    if arrest.get("arrest_time"):
-        when = f"{when}, {arrest['arrest_time']}"
-    rows = [("incident_number", arrest.get("incident_number")), ("arrest_when", when)]
+    arrest = answers.arrest
+    when = format_date(arrest.arrest_date, words) if arrest.arrest_date else ""
+    if arrest.arrest_time:
+        when = f"{when}, {arrest.arrest_time}"
+    rows = [("incident_number", arrest.incident_number), ("arrest_when", when)]
     if not for_person:
-        rows.append(("arrest_place", arrest.get("arrest_place")))
+        rows.append(("arrest_place", arrest.arrest_place))
     return tuple(_optional(words, *rows))
 
 
@@ -251,21 +253,15 @@ def _optional(words: dict, *pairs: tuple[str, str | None]) -> list[Row]:
 
 
 def _charges_label(route: str, words: dict) -> str:
-    return words["charges"] if route == "arrest_diversion" else words["conduct"]
+    return words["charges"] if route == ARREST else words["conduct"]
 
 
 def _charges(src: Sources, words: dict) -> tuple[str, ...]:
-    stored = src.answers.get("charges") or src.answers.get("conduct") or {}
-    labels = []
-    for code in stored.get("charges") or []:
-        if code == OTHER_CHARGE:
-            labels.append(f"{words['other_charge']}: {stored.get('other_description') or ''}".strip())
-            continue
-        charge = src.ruleset.charge_by_code.get(code)
-        labels.append(words["charge_names"].get(code) or (charge.label if charge else code))
-    if stored.get("last_conduct_date"):
-        labels.append(f"{words['last_conduct']}: {_iso_date(stored['last_conduct_date'], words)}")
-    return tuple(labels)
+    page = src.answers.charges
+    labels = charge_names(page, src.ruleset, words["charge_names"], words["other_charge"])
+    if page.last_conduct_date:
+        labels += (f"{words['last_conduct']}: {format_date(page.last_conduct_date, words)}",)
+    return labels
 
 
 def _screening(screening, words: dict) -> Screening | None:
@@ -290,8 +286,7 @@ def _contact(settings, words: dict, reference: str) -> str:
 
 
 def _notes(src: Sources, words: dict) -> tuple[Row, ...]:
-    concerns = (src.answers.get("concerns") or {}).get("note")
-    return tuple(_optional(words, ("concerns_note", concerns),
+    return tuple(_optional(words, ("concerns_note", src.answers.concerns.note),
                            ("partner_note", src.referral.partner_note)))
 
 
@@ -325,13 +320,8 @@ def consent_copy(src: Sources, texts) -> ConsentCopy:
 
 
 def _consent_values(src: Sources) -> dict:
-    """The same values the consent page (referrals/routes.py, _consent_view) filled in."""
-    referral = src.referral
-    route = src.ruleset.route_by_code.get(referral.route)
-    return {"person_name": src.answers.get("person", {}).get("legal_name") or referral.legal_name,
-            "referring_organisation": referral.organisation.name,
-            "program_name": src.settings.program_name,
-            "intake_deadline_days": (route.intake_deadline_days if route else None) or ""}
+    """The same values the consent page filled in."""
+    return consent_values(src.answers, src.referral.organisation.name, src.settings, src.ruleset)
 
 
 def _revocation(consent, text, words: dict) -> str:
@@ -355,10 +345,3 @@ def format_moment(moment: datetime, settings, words: dict) -> str:
     local = moment.astimezone(ZoneInfo(zone_name))
     time = words["time_zone_note"].format(time=local.strftime("%H:%M"), zone=local.tzname())
     return f"{format_date(local.date(), words)}, {time}"
-
-
-def _iso_date(value: str | None, words: dict) -> str:
-    try:
-        return format_date(date.fromisoformat(value), words)
-    except (TypeError, ValueError):
-        return value or ""

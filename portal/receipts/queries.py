@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.receipts.models import StoredDocument
+from portal.referrals.answers import Answers
 from portal.referrals.models import Referral, ReferralVersion, Screening
 
 
@@ -16,12 +17,12 @@ def stored(referral: Referral, kind: str, language: str) -> StoredDocument | Non
         StoredDocument.language == language))
 
 
-def submitted_answers(referral: Referral) -> dict:
+def submitted_answers(referral: Referral) -> Answers:
     """The answers as submitted (version 1): a document records the referral as it was sent,
     not as later answers to a coordinator's questions changed it."""
     first = db.session().scalar(select(ReferralVersion.answers).where(
         ReferralVersion.referral_id == referral.id).order_by(ReferralVersion.number).limit(1))
-    return first if first is not None else referral.answers
+    return Answers.parse(referral.route, first if first is not None else referral.answers)
 
 
 def submitted_screening(referral: Referral) -> Screening | None:

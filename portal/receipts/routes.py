@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     render_template,
     request,
@@ -21,17 +21,16 @@ from flask import (
 from flask_login import current_user
 
 from portal import db
-from portal.accounts.access import signed_in
-from portal.audit.operations import record_refusal
+from portal.accounts.access import PARTNERS, allowed_to, refuse
 from portal.consent.texts import default_texts
 from portal.receipts import documents, operations, queries, templating
 from portal.receipts.models import CONSENT_COPY, LANGUAGES, PERSON_RECEIPT, RECEIPT
 from portal.receipts.render import DEFAULT_TIMEOUT_SECONDS, RenderTimeout, html_to_pdf
 from portal.referrals import queries as referrals
-from portal.referrals.states import Status
+from portal.referrals.answers import of
+from portal.referrals.disclosure import Part, visible_parts
 
 bp = Blueprint("receipts", __name__, url_prefix="/referrals")
-ROLES = (*referrals.PARTNERS, *referrals.STAFF)
 log = logging.getLogger(__name__)
 # What each kind is called in its URL and in its file name.
 SLUGS = {RECEIPT: "receipt", PERSON_RECEIPT: "person-receipt", CONSENT_COPY: "consent-copy"}
@@ -39,50 +38,49 @@ SAFE_REFERENCE = re.compile(r"[^A-Z0-9-]")
 
 
 @bp.route("/<int:referral_id>/receipt")
-@signed_in(*ROLES)
+@allowed_to("print")
 def receipt(referral_id: int):
-    return _page(_referral_or_404(referral_id), RECEIPT)
+    return _page(_referral_or_404(referral_id, RECEIPT), RECEIPT)
 
 
 @bp.route("/<int:referral_id>/receipt.pdf")
-@signed_in(*ROLES)
+@allowed_to("print")
 def receipt_pdf(referral_id: int):
-    return _pdf(_referral_or_404(referral_id), RECEIPT)
+    return _pdf(_referral_or_404(referral_id, RECEIPT), RECEIPT)
 
 
 @bp.route("/<int:referral_id>/person-receipt")
-@signed_in(*ROLES)
+@allowed_to("print")
 def person_receipt(referral_id: int):
-    return _page(_referral_or_404(referral_id), PERSON_RECEIPT)
+    return _page(_referral_or_404(referral_id, PERSON_RECEIPT), PERSON_RECEIPT)
 
 
 @bp.route("/<int:referral_id>/person-receipt.pdf")
-@signed_in(*ROLES)
+@allowed_to("print")
 def person_receipt_pdf(referral_id: int):
-    return _pdf(_referral_or_404(referral_id), PERSON_RECEIPT)
+    return _pdf(_referral_or_404(referral_id, PERSON_RECEIPT), PERSON_RECEIPT)
 
 
 @bp.route("/<int:referral_id>/consent-copy")
-@signed_in(*ROLES)
+@allowed_to("print")
 def consent_copy(referral_id: int):
-    return _page(_referral_or_404(referral_id), CONSENT_COPY)
+    return _page(_referral_or_404(referral_id, CONSENT_COPY), CONSENT_COPY)
 
 
 @bp.route("/<int:referral_id>/consent-copy.pdf")
-@signed_in(*ROLES)
+@allowed_to("print")
 def consent_copy_pdf(referral_id: int):
-    return _pdf(_referral_or_404(referral_id), CONSENT_COPY)
+    return _pdf(_referral_or_404(referral_id, CONSENT_COPY), CONSENT_COPY)
 
 
-def _referral_or_404(referral_id: int):
-    """A submitted referral the user may see; a draft has no documents yet."""
-    referral = referrals.referral_for(current_user, referral_id)
-    if referral is None:
-        record_refusal("access.refused", actor=current_user, subject=("referrals", referral_id),
-                       detail={"endpoint": request.endpoint})
-        abort(404)
-    if referral.status is Status.DRAFT or referrals.consent_of(referral) is None:
-        abort(404)
+def _referral_or_404(referral_id: int, kind: str):
+    """A submitted referral the user may see (a draft has no documents yet), whose ``kind`` of
+    document the user may have: once the person's consent has ended, only the consent copy
+    leaves the program."""
+    referral, consent = referrals.load_signed(current_user, referral_id)
+    part = Part.CONSENT_COPY if kind == CONSENT_COPY else Part.RECEIPTS
+    if part not in visible_parts(current_user, referral, consent, date.today()):
+        refuse(("referrals", referral_id))
     return referral
 
 
@@ -140,7 +138,7 @@ def _language(referral, kind: str) -> str:
     asked = request.args.get("language")
     if asked in LANGUAGES:
         return asked
-    preferred = referral.answers.get("person", {}).get("language")
+    preferred = of(referral).person.language
     return preferred if preferred in LANGUAGES else "en"
 
 
@@ -149,7 +147,7 @@ def _links(referral, kind: str, language: str) -> dict:
     if kind == PERSON_RECEIPT:
         args["language"] = language
     links = {"pdf": url_for(f"receipts.{kind}_pdf", **args)}
-    if current_user.role in referrals.PARTNERS:
+    if current_user.role in PARTNERS:
         links["back"] = url_for("referrals.show", referral_id=referral.id)
     return links
 

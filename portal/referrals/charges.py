@@ -10,15 +10,16 @@ from wtforms import RadioField, ValidationError
 from wtforms.validators import Optional
 
 from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
+from portal.referrals.answers import QUALIFIER_PREFIX
 from portal.referrals.fields import EventDateField, MultiCheckboxField
 from portal.referrals.forms import StepForm, _today, required, text
 
 ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
-AS_FACT = {"yes": True, "no": False, "unknown": None}
 
 
 def qualifier_field_name(charge_code: str, qualifier_code: str) -> str:
-    return f"q__{charge_code}__{qualifier_code}"
+    """As answers.py reads it back."""
+    return f"{QUALIFIER_PREFIX}{charge_code}__{qualifier_code}"
 
 
 @dataclass(frozen=True)
@@ -44,13 +45,13 @@ class ChargesFormBase(StepForm):
         return valid
 
     def dump(self) -> dict:
-        answers = super().dump()
-        chosen = set(answers.get("charges") or [])
+        page = super().dump()
+        chosen = set(self.charges.data or [])
         for code, names in self.qualifier_fields.items():
             for name in names:
                 if code not in chosen:
-                    answers[name] = None  # a question for a charge not chosen is not an answer
-        return answers
+                    page[name] = None  # a question for a charge not chosen is not an answer
+        return page
 
 
 def _charge_field(ruleset: Ruleset, conduct: bool) -> MultiCheckboxField:
@@ -108,18 +109,3 @@ def grouped(form: ChargesFormBase, ruleset: Ruleset) -> list[tuple[str, list[Cha
             groups.append((ruleset.level_label(level), rows))
     groups.append(("Other", [ChargeRow(OTHER_CHARGE, OTHER_CHARGE_LABEL, "", index[OTHER_CHARGE], ())]))
     return groups
-
-
-def charge_facts(page: dict, ruleset: Ruleset) -> list[dict]:
-    """The charges of a saved page, in the JSON contract's shape."""
-    facts = []
-    for code in page.get("charges") or []:
-        charge = {"code": code, "answers": {}}
-        if code == OTHER_CHARGE:
-            charge["description"] = page.get("other_description") or "Not described"
-        else:
-            for qualifier in ruleset.charge(code).qualifiers:
-                stored = page.get(qualifier_field_name(code, qualifier.code))
-                charge["answers"][qualifier.code] = AS_FACT.get(stored)
-        facts.append(charge)
-    return facts

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Optional, StopValidation
 
+from portal.eligibility import age_on
 from portal.referrals.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
 from portal.web.forms import PortalForm, at_most, phone_number, required, strip
 
@@ -24,7 +26,7 @@ class StepForm(PortalForm):
     context: dict = {}
 
     def dump(self) -> dict:
-        answers = {}
+        page = {}
         for field in self:
             if field.name == "csrf_token":
                 continue
@@ -33,8 +35,8 @@ class StepForm(PortalForm):
                 value = field.date.isoformat() if field.date else None
             elif isinstance(value, date):
                 value = value.isoformat()
-            answers[field.name] = value
-        return answers
+            page[field.name] = value
+        return page
 
 
 class OptionalUnless:
@@ -148,15 +150,11 @@ class PersonForm(StepForm):
             raise ValidationError("The person's date of birth must be in the past")
         if born.year < 1900:
             raise ValidationError("The person's date of birth must be after 1900")
-        if _age_on(born, contact) < self.context.get("minimum_age", 18):
+        if age_on(born, contact) < self.context.get("minimum_age", 18):
             raise ValidationError(
                 f"LEAD accepts only people aged {self.context.get('minimum_age', 18)} or over on "
                 f"the date of the contact or arrest ({contact.strftime('%-m/%-d/%Y')}). Check "
                 "the date of birth: if it is right, this person cannot be referred")
-
-
-def _age_on(born: date, day: date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 HOUSING = {
@@ -216,13 +214,14 @@ class ExclusionsForm(StepForm):
         "whether an order bars contact with a LEAD participant")
 
 
-class ConcernsForm(StepForm):
-    concerns = MultiCheckboxField("Concerns", validators=[Optional()])
-    note = note("Anything the coordinator should know (optional)", "the note")
-
-    def for_ruleset(self, ruleset) -> ConcernsForm:
-        self.concerns.choices = dict(ruleset.concern_labels)
-        return self
+@lru_cache(maxsize=8)
+def concerns_form(ruleset) -> type[StepForm]:
+    """The concerns page, with the ruleset's concerns to tick."""
+    return type("ConcernsForm", (StepForm,), {
+        "concerns": MultiCheckboxField("Concerns", choices=dict(ruleset.concern_labels),
+                                       validators=[Optional()]),
+        "note": note("Anything the coordinator should know (optional)", "the note"),
+    })
 
 
 class ConsentForm(StepForm):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Organisation, User, _enum
 from portal.db import Base, UTCDateTime, utcnow
+from portal.referrals.answers import ROUTES
 from portal.referrals.states import Status
 
 
@@ -21,7 +22,7 @@ class Referral(Base):
         CheckConstraint("status = 'draft' OR (reference IS NOT NULL AND submitted_at IS NOT NULL "
                         "AND legal_name IS NOT NULL AND date_of_birth IS NOT NULL)",
                         name="submitted_has_reference"),
-        CheckConstraint("route IN ('arrest_diversion', 'social_contact')", name="route_known"),
+        CheckConstraint(f"route IN ({', '.join(repr(r) for r in ROUTES)})", name="route_known"),
         Index("ix_referrals_organisation_status", "organisation_id", "status"),
         # The database is the last guard of the workflow: a decided referral has its decider.
         CheckConstraint("status NOT IN ('accepted', 'declined', 'intake_completed', 'intake_missed')"
@@ -60,7 +61,8 @@ class Referral(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(String(40))
     declined_by: Mapped[str | None] = mapped_column(String(10))
-    decision_note: Mapped[str | None] = mapped_column(Text)
+    decision_note: Mapped[str | None] = mapped_column(Text)  # program staff only
+    partner_message: Mapped[str | None] = mapped_column(Text)  # the decision, to the partner
     override_justification: Mapped[str | None] = mapped_column(Text)
     intake_completed_on: Mapped[date | None] = mapped_column(Date)
     # Optimistic locking: an update made on a stale copy fails instead of overwriting.
@@ -77,7 +79,8 @@ class Referral(Base):
 
 
 class ReferralEvent(Base):
-    """A transition: who, when, from, to and why."""
+    """A transition: who, when, from, to and why: ``reason`` for program staff, and
+    ``partner_message`` for the referring partner too (what a partner wrote is theirs to read)."""
 
     __tablename__ = "referral_events"
 
@@ -87,7 +90,8 @@ class ReferralEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     from_status: Mapped[Status] = mapped_column(_enum(Status, "from_status"))
     to_status: Mapped[Status] = mapped_column(_enum(Status, "to_status"))
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # program staff only
+    partner_message: Mapped[str | None] = mapped_column(Text)  # the referring partner reads it
 
     referral: Mapped[Referral] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship(lazy="joined")

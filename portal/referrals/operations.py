@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select, update
@@ -11,16 +12,16 @@ from portal.accounts.models import User
 from portal.accounts.tokens import readable_code
 from portal.consent import operations as consent
 from portal.consent.texts import signature_matches
-from portal.eligibility import Ruleset
+from portal.eligibility import FactsError, Result, Ruleset
+from portal.errors import Refused
 from portal.referrals import facts as screening
+from portal.referrals import steps
+from portal.referrals.answers import Answers, of
 from portal.referrals.models import (
     InformationRequest, Referral, ReferralEvent, ReferralVersion, Screening,
 )
 from portal.referrals.states import PARTNER, Status, allowed
-
-
-class Refused(Exception):
-    """The referral is not in a state where this can be done."""
+from portal.referrals.steps import Step
 
 
 class AlreadySubmitted(Refused):
@@ -37,27 +38,73 @@ def start_referral(actor: User, route: str, ruleset: Ruleset) -> Referral:
     return referral
 
 
-def referrer_defaults(actor: User) -> dict:
-    """The referrer page starts from the partner's profile."""
-    return {"name": actor.name, "badge_number": actor.badge_number, "phone": actor.phone}
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """Everything that blocks or conditions sending a draft, from one screening. The check
+    page shows it; submit_referral refuses what it refuses."""
+
+    answers: Answers
+    missing: list[Step]
+    facts: dict
+    result: Result | None
+    problem: FactsError | None
+    consent_problem: str | None
+
+    @property
+    def blocked(self) -> bool:
+        """Screening advises, except for the age rule: nobody under the minimum age is sent."""
+        return self.result is not None and any(
+            f.rule == "minimum_age" and f.outcome == "fail" for f in self.result.findings)
+
+    @property
+    def sendable(self) -> bool:
+        return (not self.missing and self.result is not None and not self.blocked
+                and self.consent_problem is None)
+
+    @property
+    def note_required(self) -> bool:
+        """An ineligible referral goes to review only with the partner's reason for it."""
+        return self.result is not None and self.result.decision == "ineligible"
 
 
-def blocks_submission(result) -> bool:
-    """Screening advises, except for the age rule: nobody under 18 is referred."""
-    return any(f.rule == "minimum_age" and f.outcome == "fail" for f in result.findings)
+NOTE_REQUIRED = "Enter a note for the coordinator saying why this referral should be reviewed"
+
+
+def check_submission(referral: Referral, *, ruleset: Ruleset, texts,
+                     today: date) -> SubmissionCheck:
+    answers = of(referral)
+    facts, result, problem = screening.screen_answers(
+        answers, referral.organisation.kind.value, ruleset, today)
+    return SubmissionCheck(answers, steps.unanswered(answers), facts, result, problem,
+                           _consent_problem(answers, texts))
+
+
+def _consent_problem(answers: Answers, texts) -> str | None:
+    """A consent that is not the person's current one: signed on a text that has been replaced
+    or is for another route, or not by the name now entered."""
+    if "consent" not in answers.answered:
+        return None  # the page is missing: said as such
+    signed = answers.consent
+    text = texts.get(signed.text_id)
+    if text is None or text.route != answers.route or text != texts.current(text.route,
+                                                                             text.language):
+        return "The consent text has changed since the person signed it: ask them to sign again"
+    if not signed.confirmed or not signature_matches(signed.signature,
+                                                     answers.person.legal_name):
+        return "The signature does not match the person's legal name: ask them to sign again"
+    return None
 
 
 def save_step(actor: User, referral: Referral, slug: str, page: dict) -> None:
-    """Keep a page's answers in the draft (a new dict, so the JSON column sees the change).
-
-    A consent signed before the legal name was changed no longer bears the person's name: it is
-    dropped, and the consent page asks for it again."""
-    answers = {**referral.answers, slug: page}
-    signed = answers.get("consent")
-    if slug == "person" and signed and not signature_matches(signed.get("signature") or "",
-                                                             page.get("legal_name") or ""):
-        del answers["consent"]
-    referral.answers = answers
+    """Keep a page's answers in the draft. A consent signed before the legal name was changed no
+    longer bears the person's name: it is dropped, and the consent page asks for it again."""
+    answers = of(referral)
+    stored = answers.with_page(slug, page)
+    updated = Answers.parse(referral.route, stored)
+    if slug == "person" and "consent" in updated.answered and not signature_matches(
+            updated.consent.signature, updated.person.legal_name):
+        stored = updated.without_page("consent")
+    referral.answers = stored
     audit.record("referral.draft_saved", actor=actor, subject=referral, detail={"page": slug})
 
 
@@ -71,27 +118,27 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     """Referral, consent, screening, first version, transition and audit row, all in one
     transaction. The status changes only if it is still a draft, so that a second press (or a
     second request at the same moment) finds it submitted and makes nothing."""
-    facts, result, problem = screening.screen_answers(
-        referral.route, referral.organisation.kind.value, referral.answers, ruleset, today)
-    if problem is not None or blocks_submission(result):
+    check = check_submission(referral, ruleset=ruleset, texts=texts, today=today)
+    if not check.sendable:
         raise Refused("This referral cannot be submitted yet")
-    person = referral.answers["person"]
+    if check.note_required and not partner_note:
+        raise Refused(NOTE_REQUIRED)
+    result, person = check.result, check.answers.person
     changed = db.session().execute(
         update(Referral)
         .where(Referral.id == referral.id, Referral.status == Status.DRAFT)
         .values(status=Status.SUBMITTED, reference=_new_reference(), submitted_at=db.utcnow(),
-                legal_name=person["legal_name"], date_of_birth=date.fromisoformat(
-                    person["date_of_birth"]), screening_decision=result.decision,
-                intake_deadline=result.intake_deadline, partner_note=partner_note or None,
-                version=Referral.version + 1)
+                legal_name=person.legal_name, date_of_birth=person.date_of_birth,
+                screening_decision=result.decision, intake_deadline=result.intake_deadline,
+                partner_note=partner_note or None, version=Referral.version + 1)
         .execution_options(synchronize_session=False))
     if changed.rowcount != 1:
         raise AlreadySubmitted()
     db.session().refresh(referral)
     _keep_version(actor, referral, 1)
-    _keep_screening(referral, 1, facts, result, ruleset, today)
-    consent.record_signature(actor, referral, referral.answers["consent"], texts=texts)
-    _event(actor, referral, Status.DRAFT, Status.SUBMITTED, partner_note)
+    _keep_screening(referral, 1, check.facts, result, ruleset, today)
+    consent.record_signature(actor, referral, check.answers.consent, texts=texts)
+    _event(actor, referral, Status.DRAFT, Status.SUBMITTED, message=partner_note)
     audit.record("referral.submitted", actor=actor, subject=referral,
                  detail={"reference": referral.reference, "screening": result.decision})
     return referral
@@ -119,37 +166,41 @@ def _keep_screening(referral, number, facts, result, ruleset: Ruleset, today: da
         ruleset_sha256=ruleset.sha256, screened_on=today))
 
 
-def transition(actor: User | None, referral: Referral, target: Status, by: str,
-               reason: str | None = None) -> None:
+def transition(actor: User | None, referral: Referral, target: Status, by: str, *,
+               note: str | None = None, message: str | None = None) -> None:
+    """``note``: for program staff only; ``message``: the referring partner reads it too. The
+    audit row records the change, never either text (which may hold health details)."""
     if not allowed(referral.status, target, by):
         raise Refused(f"A referral that is {referral.status.label.lower()} cannot become "
                       f"{target.label.lower()}")
-    _event(actor, referral, referral.status, target, reason)
+    source = referral.status
+    _event(actor, referral, source, target, note=note, message=message)
     referral.status = target
     audit.record(f"referral.{target.value}", actor=actor, subject=referral,
-                 detail={"reason": reason} if reason else None)
+                 detail={"from": source.value})
 
 
-def _event(actor, referral, source: Status, target: Status, reason: str | None) -> None:
+def _event(actor, referral, source: Status, target: Status, *, note: str | None = None,
+           message: str | None = None) -> None:
     db.session().add(ReferralEvent(referral_id=referral.id, actor_id=getattr(actor, "id", None),
-                                   from_status=source, to_status=target, reason=reason))
+                                   from_status=source, to_status=target, reason=note,
+                                   partner_message=message))
 
 
 def withdraw(actor: User, referral: Referral, reason: str) -> None:
     if allowed(referral.status, Status.WITHDRAWN, PARTNER):
         # A withdrawn referral is nobody's to work on (the database refuses a claim on it).
         referral.claimed_by_id = referral.claimed_at = None
-    transition(actor, referral, Status.WITHDRAWN, PARTNER, reason)
+    transition(actor, referral, Status.WITHDRAWN, PARTNER, message=reason)
 
 
 def answer_request(actor: User, referral: Referral, request: InformationRequest,
                    answer: str) -> None:
     """The partner's answer: kept beside the earlier version, and back to review."""
     request.answer, request.answered_by_id, request.answered_at = answer, actor.id, db.utcnow()
-    information = [*referral.answers.get("information", []),
-                   {"question": request.question, "answer": answer}]
-    referral.answers = {**referral.answers, "information": information}
+    referral.answers = of(referral).with_exchange(request.question, answer)
     number = db.session().scalar(select(func.max(ReferralVersion.number))
                                  .where(ReferralVersion.referral_id == referral.id)) or 0
     _keep_version(actor, referral, number + 1)
-    transition(actor, referral, Status.IN_REVIEW, PARTNER, "Information added by the partner")
+    transition(actor, referral, Status.IN_REVIEW, PARTNER,
+               message="Information added by the partner")

@@ -5,13 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 
 from portal import db
+from portal.accounts.access import STAFF, refuse
 from portal.accounts.models import Role, User
 from portal.consent.models import Consent
 from portal.referrals.models import InformationRequest, Referral, Screening
 from portal.referrals.states import Status
-
-PARTNERS = (Role.REFERRER, Role.PARTNER_ADMIN)
-STAFF = (Role.COORDINATOR, Role.PROGRAM_ADMIN)
 
 
 def visible_to(user: User) -> Select:
@@ -31,12 +29,30 @@ def referral_for(user: User, referral_id: int) -> Referral | None:
     return db.session().scalar(visible_to(user).where(Referral.id == referral_id))
 
 
-def draft_for(user: User, referral_id: int) -> Referral | None:
-    """A draft is edited by its author only (the author is the consent's witness)."""
+# The loaders: the record, or a refusal (404, audited) -- the same on every route.
+
+
+def load(user: User, referral_id: int) -> Referral:
+    """A referral the user may see, in any state."""
+    return referral_for(user, referral_id) or refuse(("referrals", referral_id))
+
+
+def load_draft(user: User, referral_id: int) -> Referral:
+    """A draft, for its author only (the author is the consent's witness)."""
     referral = referral_for(user, referral_id)
     if referral is None or referral.status is not Status.DRAFT or referral.referrer_id != user.id:
-        return None
+        refuse(("referrals", referral_id))
     return referral
+
+
+def load_signed(user: User, referral_id: int) -> tuple[Referral, Consent]:
+    """A submitted referral the user may see, with its signed consent (what documents and the
+    revocation are made from)."""
+    referral = referral_for(user, referral_id)
+    consent = consent_of(referral) if referral is not None else None
+    if consent is None:
+        refuse(("referrals", referral_id))
+    return referral, consent
 
 
 def dashboard(user: User, limit: int = 200) -> list[Referral]:

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from portal.consent.operations import apply_due_revocations
 from portal.db import transaction
 from portal.review.operations import mark_missed_deadlines
 
@@ -15,12 +16,15 @@ from portal.review.operations import mark_missed_deadlines
               help="The day to judge deadlines on (default: today).")
 @with_appcontext
 def deadlines(today) -> None:
-    """Mark accepted referrals whose intake deadline passed without intake as intake missed.
+    """Mark accepted referrals whose intake deadline passed without intake as intake missed,
+    and put into effect the revocations whose day has come.
 
     Run it daily from cron; running it twice marks nothing twice."""
     day = today.date() if today else date.today()
     with transaction(current_app):
         missed = mark_missed_deadlines(day)
         references = [referral.reference for referral in missed]
+        revoked = len(apply_due_revocations(day))
     click.echo(f"{len(references)} referral(s) marked intake missed"
                + (": " + ", ".join(references) if references else "."))
+    click.echo(f"{revoked} revocation(s) took effect.")

@@ -30,18 +30,33 @@ class ActionForm(VersionedForm):
     """Claim or release: nothing to fill in."""
 
 
+# Every box a coordinator writes in says who will read it: the referring partner, or program
+# staff only (42 CFR Part 2: the partner must not read what the program keeps for itself).
+FOR_PARTNER = " (the referring partner will read this)"
+FOR_STAFF = " (program staff only)"
+
+
+def _message(ident: str):
+    return _note("Message to the partner" + FOR_PARTNER, "the message to the partner",
+                 optional=True, ident=ident)
+
+
 class AcceptForm(VersionedForm):
-    justification = _note("Why accept against the screening?", "why you are accepting against "
-                          "the screening", optional=True)
+    justification = _note("Why accept against the screening?" + FOR_STAFF,
+                          "why you are accepting against the screening", optional=True)
+    message = _message("accept-message")
 
 
 class DeclineForm(VersionedForm):
-    reason = RadioField("Reason", validators=[required("a reason", verb="Select")])
+    reason = RadioField("Reason (the referring partner will see it)",
+                        validators=[required("a reason", verb="Select")])
     declined_by = RadioField("Who declined?", choices={"program": "The program",
                                                        "person": "The person"},
                              validators=[required("who declined", verb="Select")])
+    message = _message("decline-message")
     # The referral page shows this form beside the reassign form: ids of their own.
-    note = _note("Note", "a note explaining the decision", ident="decline-note")
+    note = _note("Internal note" + FOR_STAFF, "a note explaining the decision",
+                 ident="decline-note")
 
     def for_ruleset(self, ruleset) -> DeclineForm:
         self.reason.choices = dict(ruleset.decline_reason_labels)
@@ -49,7 +64,10 @@ class DeclineForm(VersionedForm):
 
 
 class RequestInformationForm(VersionedForm):
-    question = _note("What do you need from the partner?", "what you need from the partner")
+    question = _note("What do you need from the partner?" + FOR_PARTNER,
+                     "what you need from the partner")
+    context = _note("Why you are asking" + FOR_STAFF, "why you are asking", optional=True,
+                    ident="question-context")
 
 
 class IntakeForm(VersionedForm):
@@ -70,11 +88,11 @@ class IntakeForm(VersionedForm):
 class ReassignForm(VersionedForm):
     coordinator = SelectField("Reassign to", coerce=int, validators=[
         required("the coordinator to reassign to", verb="Select")])
-    note = _note("Note for them", "a note for the coordinator", ident="reassign-note")
+    note = _note("Note for them" + FOR_STAFF, "a note for the coordinator", ident="reassign-note")
 
 
 class NoteForm(PortalForm):
-    body = _note("Add a note", "the note")
+    body = _note("Add a note (program staff only)", "the note")
 
 
 class QueueFilterForm(Form):

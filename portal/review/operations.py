@@ -8,13 +8,14 @@ from datetime import date
 from sqlalchemy import select
 
 from portal import audit, db
-from portal.accounts.models import Role, User
+from portal.accounts.access import may
+from portal.accounts.models import User
+from portal.errors import Refused
 from portal.referrals.models import InformationRequest, Referral, ReviewNote
-from portal.referrals.operations import Refused, transition
+from portal.referrals.operations import transition
 from portal.referrals.states import COORDINATOR, SYSTEM, Status
 from portal.review import queries
 
-DECIDERS = (Role.COORDINATOR, Role.PROGRAM_ADMIN)
 
 
 class Stale(Refused):
@@ -39,7 +40,7 @@ def claim(actor: User, referral: Referral, seen: int) -> None:
     if referral.claimed_by_id is not None:
         raise Refused(f"{referral.claimed_by.name} is already working on this referral")
     if referral.status is Status.SUBMITTED:
-        transition(actor, referral, Status.IN_REVIEW, COORDINATOR, "Claimed")
+        transition(actor, referral, Status.IN_REVIEW, COORDINATOR, note="Claimed")
     elif referral.status is not Status.IN_REVIEW:
         raise Refused(f"A referral that is {referral.status.label.lower()} cannot be claimed")
     _hold(actor, referral, actor)
@@ -65,7 +66,7 @@ def release(actor: User, referral: Referral, seen: int) -> None:
 
 def reassign(actor: User, referral: Referral, seen: int, to: User, note: str) -> None:
     check_version(referral, seen)
-    if to.role not in DECIDERS or to.disabled_at is not None:
+    if to.role not in may("review") or to.disabled_at is not None:
         raise Refused("Choose an active coordinator")
     if referral.status not in {Status.IN_REVIEW, Status.NEEDS_INFORMATION}:
         raise Refused("Only a referral under review can be reassigned")
@@ -79,38 +80,46 @@ def _hold(actor: User, referral: Referral, holder: User) -> None:
 
 
 def _require_holder(actor: User, referral: Referral) -> None:
-    if referral.claimed_by_id != actor.id and actor.role is not Role.PROGRAM_ADMIN:
+    if referral.claimed_by_id != actor.id and actor.role not in may("act_for_any_holder"):
         raise Refused("Only the coordinator working on this referral can do that")
 
 
-def accept(actor: User, referral: Referral, seen: int, justification: str | None) -> None:
-    """Accepting against the screening is an override, and needs its written justification."""
+def accept(actor: User, referral: Referral, seen: int, justification: str | None,
+           message: str | None = None) -> None:
+    """Accepting against the screening is an override, and needs its written justification
+    (program staff only); ``message`` goes to the referring partner."""
     check_version(referral, seen)
     if referral.screening_decision != "eligible" and not justification:
         raise NeedsJustification("Write why you are accepting a referral the screening did not "
                                  "find eligible")
     referral.override_justification = justification or None
-    _decide(actor, referral, Status.ACCEPTED, justification)
+    _decide(actor, referral, Status.ACCEPTED, justification, message)
 
 
 def decline(actor: User, referral: Referral, seen: int, *, reason: str, declined_by: str,
-            note: str) -> None:
+            note: str, message: str | None = None) -> None:
+    """``reason``: a code from the ruleset, whose label the partner sees; ``note``: program
+    staff only; ``message``: to the referring partner."""
     check_version(referral, seen)
     referral.decline_reason, referral.declined_by = reason, declined_by
-    _decide(actor, referral, Status.DECLINED, note)
+    _decide(actor, referral, Status.DECLINED, note, message)
 
 
-def _decide(actor: User, referral: Referral, target: Status, note: str | None) -> None:
+def _decide(actor: User, referral: Referral, target: Status, note: str | None,
+            message: str | None) -> None:
     # The decision's columns first: the database checks them when the status changes.
     referral.decided_by_id, referral.decided_at = actor.id, db.utcnow()
-    referral.decision_note = note or None
+    referral.decision_note, referral.partner_message = note or None, message or None
     referral.claimed_by_id = referral.claimed_at = None
-    transition(actor, referral, target, COORDINATOR, note)
+    transition(actor, referral, target, COORDINATOR, note=note, message=message)
 
 
-def request_information(actor: User, referral: Referral, seen: int, question: str) -> None:
+def request_information(actor: User, referral: Referral, seen: int, question: str,
+                        context: str | None = None) -> None:
+    """``question`` goes to the referring partner; ``context`` stays with program staff."""
     check_version(referral, seen)
-    transition(actor, referral, Status.NEEDS_INFORMATION, COORDINATOR, question)
+    transition(actor, referral, Status.NEEDS_INFORMATION, COORDINATOR, note=context,
+               message=question)
     db.session().add(InformationRequest(referral_id=referral.id, question=question,
                                         asked_by_id=actor.id))
     if referral.claimed_by_id is None:
@@ -120,11 +129,11 @@ def request_information(actor: User, referral: Referral, seen: int, question: st
 def record_intake(actor: User, referral: Referral, seen: int, completed_on: date | None) -> None:
     check_version(referral, seen)
     if completed_on is None:
-        transition(actor, referral, Status.INTAKE_MISSED, COORDINATOR, "Intake missed")
+        transition(actor, referral, Status.INTAKE_MISSED, COORDINATOR, note="Intake missed")
         return
     referral.intake_completed_on = completed_on
     transition(actor, referral, Status.INTAKE_COMPLETED, COORDINATOR,
-               f"Intake completed on {completed_on.isoformat()}")
+               note=f"Intake completed on {completed_on.isoformat()}")
 
 
 def mark_missed_deadlines(today: date) -> list[Referral]:
@@ -135,7 +144,7 @@ def mark_missed_deadlines(today: date) -> list[Referral]:
                                Referral.intake_deadline < today).order_by(Referral.id)).all()
     for referral in overdue:
         transition(None, referral, Status.INTAKE_MISSED, SYSTEM,
-                   f"Intake deadline {referral.intake_deadline.isoformat()} passed")
+                   note=f"Intake deadline {referral.intake_deadline.isoformat()} passed")
     return list(overdue)
 
 

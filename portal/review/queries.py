@@ -9,7 +9,8 @@ from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_
 from sqlalchemy.orm import defer, joinedload, lazyload
 
 from portal import db
-from portal.accounts.models import Organisation, Role, User
+from portal.accounts.access import may
+from portal.accounts.models import Organisation, User
 from portal.audit.models import AuditEvent
 from portal.db import UTCDateTime
 from portal.referrals.models import Referral, ReviewNote
@@ -115,11 +116,6 @@ def next_claimable() -> Select:
     return query
 
 
-def referral_for_staff(referral_id: int) -> Referral | None:
-    return db.session().scalar(select(Referral).where(Referral.id == referral_id,
-                                                      Referral.status != Status.DRAFT))
-
-
 def partners() -> list[Organisation]:
     return list(db.session().scalars(select(Organisation).where(
         Organisation.kind != "program").order_by(Organisation.name)))
@@ -127,7 +123,7 @@ def partners() -> list[Organisation]:
 
 def coordinators() -> list[User]:
     return list(db.session().scalars(select(User).where(
-        User.role.in_((Role.COORDINATOR, Role.PROGRAM_ADMIN)), User.disabled_at.is_(None),
+        User.role.in_(may("review")), User.disabled_at.is_(None),
         User.password_hash.is_not(None)).order_by(User.name)))
 
 
@@ -146,13 +142,14 @@ class HistoryEntry:
     at: datetime
     what: str
     actor: User | None
-    reason: str | None = None
+    reason: str | None = None  # program staff only
+    partner_message: str | None = None  # what the referring partner read (or wrote)
 
 
 def history(referral: Referral) -> list[HistoryEntry]:
     """The transitions, and the claims, releases and reassignments, oldest first."""
     entries = [HistoryEntry(e.at, f"{e.from_status.label} → {e.to_status.label}", e.actor,
-                            e.reason) for e in referral.events]
+                            e.reason, e.partner_message) for e in referral.events]
     holds = db.session().scalars(select(AuditEvent).where(
         AuditEvent.object_type == Referral.__tablename__,
         AuditEvent.object_id == str(referral.id), AuditEvent.action.in_(HOLDS))

@@ -9,12 +9,14 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, db
-from portal.accounts.access import signed_in
+from portal.accounts.access import allowed_to
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
+from portal.consent.operations import flags as consent_flags
+from portal.errors import Refused
+from portal.referrals import presenter
 from portal.referrals import queries as referral_queries
-from portal.referrals import summary
-from portal.referrals.operations import Refused
+from portal.referrals.answers import of
 from portal.review import duplicates, operations, queries
 from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
@@ -23,7 +25,6 @@ from portal.review.forms import (
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-STAFF = operations.DECIDERS
 
 
 def _ruleset():
@@ -31,7 +32,7 @@ def _ruleset():
 
 
 @bp.route("/")
-@signed_in(*STAFF)
+@allowed_to("review")
 def queue():
     form = _filter_form()
     criteria = _criteria(form)
@@ -44,7 +45,8 @@ def queue():
         args = {k: v for k, v in request.args.items() if k != "after"}
         next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
     return render_template("review/queue.html", form=form, rows=rows, next_url=next_url,
-                           counts=queries.counts(), today=date.today(), ruleset=_ruleset())
+                           counts=queries.counts(), today=date.today(), ruleset=_ruleset(),
+                           consent_flags=consent_flags([r.id for r in rows], date.today()))
 
 
 def _filter_form() -> QueueFilterForm:
@@ -70,7 +72,7 @@ def _criteria(form: QueueFilterForm) -> queries.QueueFilter:
 
 
 @bp.route("/claim-next", methods=["POST"])
-@signed_in(*STAFF)
+@allowed_to("review")
 @csrf_in_form
 def claim_next():
     if not ConfirmForm().validate_on_submit():
@@ -84,11 +86,11 @@ def claim_next():
 
 
 def _referral_or_404(referral_id: int):
-    return queries.referral_for_staff(referral_id) or abort(404)
+    return referral_queries.load(current_user, referral_id)
 
 
 @bp.route("/referrals/<int:referral_id>")
-@signed_in(*STAFF)
+@allowed_to("review")
 def referral(referral_id: int):
     item = _referral_or_404(referral_id)
     audit.record("referral.viewed", actor=current_user, subject=item)
@@ -110,7 +112,7 @@ def _render(item, status: int = 200, **forms):
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),
         matches=duplicates.possible_matches(item),
-        sections=summary.sections(item, _ruleset()), ruleset=_ruleset(), **chosen), status
+        sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(), **chosen), status
 
 
 ACTIONS = {
@@ -118,14 +120,14 @@ ACTIONS = {
               "You are now working on this referral."),
     "release": (ActionForm, lambda f, r: operations.release(current_user, r, f.version.data),
                 "You have released the referral: it is back in the queue, unclaimed."),
-    "accept": (AcceptForm, lambda f, r: operations.accept(current_user, r, f.version.data,
-                                                          f.justification.data),
-               "The referral is accepted."),
+    "accept": (AcceptForm, lambda f, r: operations.accept(
+        current_user, r, f.version.data, f.justification.data, f.message.data),
+        "The referral is accepted."),
     "decline": (DeclineForm, lambda f, r: operations.decline(
         current_user, r, f.version.data, reason=f.reason.data, declined_by=f.declined_by.data,
-        note=f.note.data), "The referral is declined."),
+        note=f.note.data, message=f.message.data), "The referral is declined."),
     "request-information": (RequestInformationForm, lambda f, r: operations.request_information(
-        current_user, r, f.version.data, f.question.data),
+        current_user, r, f.version.data, f.question.data, f.context.data),
         "Your question has been sent to the partner."),
     "intake": (IntakeForm, lambda f, r: operations.record_intake(
         current_user, r, f.version.data, f.completed_on.date if f.outcome.data == "completed"
@@ -141,7 +143,7 @@ FORM_NAMES = {"claim": "action_form", "release": "action_form", "accept": "accep
 
 @bp.route("/referrals/<int:referral_id>/<any(claim, release, accept, decline, "
           "\"request-information\", intake, reassign):action>", methods=["POST"])
-@signed_in(*STAFF)
+@allowed_to("review")
 @csrf_in_form
 def act(referral_id: int, action: str):
     item = _referral_or_404(referral_id)
@@ -178,7 +180,7 @@ def _stale(referral_id: int):
 
 
 @bp.route("/referrals/<int:referral_id>/notes", methods=["POST"])
-@signed_in(*STAFF)
+@allowed_to("review")
 @csrf_in_form
 def add_note(referral_id: int):
     item = _referral_or_404(referral_id)

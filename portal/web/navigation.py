@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import request, url_for
 from flask_login import current_user
 
-from portal.accounts.models import PARTNER_ROLES as PARTNERS
+from portal.accounts.access import may
 from portal.accounts.models import Role
 
 
@@ -41,19 +41,19 @@ def navigation() -> list[Item]:
     items = [
         Item("accounts.home", "Home", "", ""),
         Item("referrals.dashboard", "Referrals", "Your drafts and referrals, with their status and "
-             "any question from a coordinator.", "See your referrals", PARTNERS),
+             "any question from a coordinator.", "See your referrals", may("refer")),
         Item("referrals.new", "Start a referral", "Refer a person to LEAD: arrest diversion or a "
-             "social contact referral.", "Start a referral", PARTNERS),
+             "social contact referral.", "Start a referral", may("refer")),
         Item("review.queue", "Review queue", "Open referrals, nearest intake deadline first: claim "
-             "one, check it and decide.", "Work the queue", (Role.COORDINATOR, Role.PROGRAM_ADMIN)),
+             "one, check it and decide.", "Work the queue", may("review")),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
-             "first users.", "Manage organisations", (Role.PROGRAM_ADMIN,)),
+             "first users.", "Manage organisations", may("administer_program")),
         Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "
-             "to become partners.", "Review requests", (Role.PROGRAM_ADMIN,)),
+             "to become partners.", "Review requests", may("administer_program")),
         Item("admin.organisation", "Your organisation", "Invite, disable and re-enable your "
              "organisation's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
         Item("audit.events", "Audit log", "Every sign-in, change and refused access, with filters "
-             "and a CSV export.", "Read the audit log", (Role.PROGRAM_ADMIN,)),
+             "and a CSV export.", "Read the audit log", may("administer_program")),
         Item("accounts.profile", "Your details", "Your name, phone and badge number, your password "
              "and your recovery codes.", "Change your details"),
     ]

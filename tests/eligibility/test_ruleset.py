@@ -75,7 +75,8 @@ def test_helpers_for_the_forms():
     assert ruleset.org_kind_labels["community_partner"] == "Community partner"
     assert list(ruleset.decline_reason_labels) == [
         "not_eligible_charge", "excluded_treatment_court", "excluded_protective_order", "under_18",
-        "no_consent", "duplicate", "unable_to_locate", "declined_by_person", "program_capacity", "other"]
+        "no_consent", "duplicate", "unable_to_locate", "declined_by_person", "program_capacity",
+        "consent_revoked", "other"]
     assert ruleset.charge_label("other") == "Another charge, not on this list"
     assert ruleset.charge("df4_possession").qualifier("intent_to_distribute").divertible_answer is False
     assert "drug felony, level 4" in ruleset.charge("df4_possession").note

@@ -172,7 +172,7 @@ def test_an_ineligible_referral_needs_a_note_to_be_sent(officer, session):
     assert row.status.value == "submitted"
     assert row.screening_decision == "ineligible"
     assert row.partner_note == "The store says it will not pursue."
-    assert row.events[-1].reason == "The store says it will not pursue."
+    assert row.events[-1].partner_message == "The store says it will not pursue."
 
 
 def test_a_needs_review_referral_can_be_sent_without_a_note(officer, session):

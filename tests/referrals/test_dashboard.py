@@ -173,7 +173,7 @@ def test_a_submitted_referral_is_withdrawn_with_a_reason(desk, officer, session)
     row = referral(session, referral_id)
     assert row.status is Status.WITHDRAWN
     event = row.events[-1]
-    assert (event.from_status, event.to_status, event.reason, event.actor_id) == \
+    assert (event.from_status, event.to_status, event.partner_message, event.actor_id) == \
         (Status.SUBMITTED, Status.WITHDRAWN, "The person moved to another city", officer.id)
     assert audit_rows(session, "referral.withdrawn", object_id=str(referral_id))
     page = desk.get(f"/referrals/{referral_id}")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from portal import create_app
@@ -106,13 +106,40 @@ def test_submitting_makes_everything_at_once(app, make, new_client, session, rou
         assert row.intake_deadline is None
 
 
-def test_a_failure_while_submitting_leaves_nothing_behind(make, new_client, session):
-    """The consent cannot be stored (the database refuses an unconfirmed consent): the referral
-    is not submitted and no screening, version, event or audit row is kept either."""
+def test_an_unconfirmed_consent_is_caught_before_sending(make, new_client, session):
+    """A consent not confirmed (an old draft, or a page tampered with) is said on the check page,
+    with the way to the consent page, and nothing is sent."""
     browser = signed_in(new_client, partner(make))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     row = referral(session, referral_id)
     row.answers = {**row.answers, "consent": {**row.answers["consent"], "confirmed": False}}
+    session.commit()
+    response = send(browser, referral_id, {"partner_note": "Needs a look"})
+    assert response.status_code == 200
+    assert "ask them to sign again" in response.get_data(as_text=True)
+    row = referral(session, referral_id)
+    assert (row.status, row.reference, row.submitted_at) == (Status.DRAFT, None, None)
+    assert children(session, referral_id) == dict.fromkeys(ONE_OF_EACH, 0)
+
+
+REFUSE_SCREENINGS = {
+    # The database itself refuses the screening row, half-way through the submission.
+    "sqlite": ["CREATE TRIGGER refuse_screenings BEFORE INSERT ON screenings "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"],
+    "postgresql": ["CREATE FUNCTION refuse_screenings() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                   "BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+                   "CREATE TRIGGER refuse_screenings BEFORE INSERT ON screenings "
+                   "FOR EACH ROW EXECUTE FUNCTION refuse_screenings()"],
+}
+
+
+def test_a_failure_while_submitting_leaves_nothing_behind(make, new_client, session):
+    """The database refuses a row of the submission: the referral is not submitted and no
+    screening, version, event, consent or audit row is kept either."""
+    browser = signed_in(new_client, partner(make))
+    referral_id = builders.fill_draft_quickly(browser, ARREST)
+    for statement in REFUSE_SCREENINGS[session.get_bind().dialect.name]:
+        session.execute(text(statement))
     session.commit()
     response = send(browser, referral_id, {"partner_note": "Needs a look"})
     assert response.status_code == 500

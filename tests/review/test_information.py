@@ -63,7 +63,7 @@ def test_the_coordinator_asks_the_partner_answers_and_both_versions_are_kept(
         (Status.SUBMITTED, Status.IN_REVIEW, casey.id),
         (Status.IN_REVIEW, Status.NEEDS_INFORMATION, casey.id),
         (Status.NEEDS_INFORMATION, Status.IN_REVIEW, officer.id)]
-    assert events_of(session, referral_id)[2].reason == QUESTION
+    assert events_of(session, referral_id)[2].partner_message == QUESTION
     assert audit_rows(session, "referral.needs_information", object_id=str(referral_id))
     assert audit_rows(session, "referral.in_review", user_id=officer.id)
 

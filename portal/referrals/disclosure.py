@@ -1,0 +1,91 @@
+"""What each audience may see of a referral: one table, and one function that applies it.
+
+A referral carries substance-use information under 42 CFR Part 2, and the consent the person
+signed says who receives what. The referring partner (the referrer, and their organization's
+partner administrators) sees what it entered, the status, and what the program wrote *to* it (a
+decision's reason and message, a question); never what program staff wrote for themselves
+(internal notes, override justifications, review notes, a question's internal context). Once a
+revocation (or the consent's expiry) takes effect, the partner sees only that the referral
+exists: its reference, status, and the consent's end.
+
+Every page, document and export a partner can reach asks ``visible_parts`` first. The README's
+"Who sees what" table is this table.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from portal.accounts.access import PARTNERS, STAFF
+from portal.consent.models import ConsentStatus
+from portal.consent.operations import effective_status
+
+
+class Audience(enum.StrEnum):
+    REFERRING_PARTNER = "referring_partner"  # referrer, partner administrator of the referrer's org
+    PROGRAM = "program"  # coordinators and program administrators
+    NOBODY = "nobody"
+
+
+class Part(enum.StrEnum):
+    REFERENCE = "reference"  # the reference number and the status, with its date
+    ANSWERS = "answers"  # every answer the partner entered, and its screening
+    PARTNER_TEXT = "partner_text"  # what the partner wrote: its note, withdrawal reason, answers
+    DECISION = "decision"  # the decision, its reason as a code's label, the message to the partner
+    QUESTIONS = "questions"  # the coordinator's questions to the partner, and the answers
+    CONSENT = "consent"  # the consent's status, signature and terms; revocation
+    CONSENT_COPY = "consent_copy"  # the printed consent copy
+    RECEIPTS = "receipts"  # the referral receipt and the person's receipt
+    INTERNAL = "internal"  # program staff only: internal notes, justifications, review notes,
+    #                        a question's context, duplicates, the full history
+
+
+SEES: dict[Audience, frozenset[Part]] = {
+    Audience.REFERRING_PARTNER: frozenset(Part) - {Part.INTERNAL},
+    Audience.PROGRAM: frozenset(Part),
+    Audience.NOBODY: frozenset(),
+}
+# What the referring partner still sees once the person's consent no longer allows disclosure.
+AFTER_CONSENT_ENDS = frozenset({Part.REFERENCE, Part.CONSENT, Part.CONSENT_COPY})
+
+# The table above in words, for the README and for anyone asking (kept beside it, tested).
+DESCRIPTIONS = {
+    Part.REFERENCE: "Reference number, status and its date",
+    Part.ANSWERS: "The answers the partner entered, and their screening",
+    Part.PARTNER_TEXT: "What the partner wrote (its note, withdrawal reason, answers to questions)",
+    Part.DECISION: "The decision, its reason (a code's label) and the message to the partner",
+    Part.QUESTIONS: "The coordinator's questions to the partner",
+    Part.CONSENT: "The consent's status, signature and terms, and any revocation",
+    Part.CONSENT_COPY: "The printed consent copy",
+    Part.RECEIPTS: "The referral receipt and the person's receipt",
+    Part.INTERNAL: "Internal notes, override justifications, review notes, a question's internal "
+                   "context, possible duplicates",
+}
+
+
+def audience_of(user, referral) -> Audience:
+    """Who ``user`` is to ``referral``: the queries have already narrowed which referrals a
+    user can load; this says which parts of one they see."""
+    if user.role in STAFF:
+        return Audience.PROGRAM
+    if user.role in PARTNERS and (referral.referrer_id == user.id
+                                  or referral.organisation_id == user.organisation_id):
+        return Audience.REFERRING_PARTNER
+    return Audience.NOBODY
+
+
+def consent_ended(consent, today: date) -> bool:
+    """A revocation in effect (a pending one once its day has come), or the consent expired."""
+    if consent is None:
+        return False
+    expired = getattr(consent, "expires_on", None) is not None and consent.expires_on < today
+    return expired or effective_status(consent, today) is ConsentStatus.REVOKED
+
+
+def visible_parts(user, referral, consent, today: date) -> frozenset[Part]:
+    audience = audience_of(user, referral)
+    parts = SEES[audience]
+    if audience is Audience.REFERRING_PARTNER and consent_ended(consent, today):
+        parts = parts & AFTER_CONSENT_ENDS
+    return parts
