@@ -31,8 +31,8 @@ from functools import cache
 from os import PathLike
 from typing import Any
 
-from portal.eligibility.tomlcheck import Problems, decode, read_bytes
-from portal.eligibility.tomlcheck import kind as _kind
+from portal.tomlcheck import Problems, decode, read_bytes
+from portal.tomlcheck import kind as _kind
 
 DEFAULT_TEXTS_NAME = "texts.toml"
 
