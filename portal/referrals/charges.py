@@ -10,8 +10,8 @@ from wtforms import RadioField, ValidationError
 from wtforms.validators import Optional
 
 from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
-from portal.referrals.fields import EventDateField, MultiCheckboxField
 from portal.referrals.forms import StepForm, _today, required, text
+from portal.web.fields import EventDateField, MultiCheckboxField
 
 ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
 AS_FACT = {"yes": True, "no": False, "unknown": None}

@@ -7,10 +7,9 @@ from datetime import date
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Optional, StopValidation
 
-from portal.referrals.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
-from portal.web.forms import PortalForm, at_most, phone_number, required, strip
+from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
+from portal.web.forms import NOTE_LIMIT, PortalForm, at_most, phone_number, required, strip
 
-NOTE_LIMIT = 2000
 LINE_LIMIT = 200
 
 
@@ -271,22 +270,4 @@ class WithdrawForm(PortalForm):
 class AnswerForm(PortalForm):
     answer = TextAreaField("Your answer", filters=[strip], validators=[
         required("your answer"), at_most(NOTE_LIMIT, "your answer")])
-
-
-REVOCATION_METHODS = {"in_writing": "In writing", "in_person": "In person",
-                      "by_phone": "By phone"}
-
-
-class RevocationForm(PortalForm):
-    requested_on = EventDateField("Date the person revoked consent", thing="the date of the "
-                                  "revocation", validators=[required("the date of the revocation")])
-    method = RadioField("How did they revoke it?", choices=REVOCATION_METHODS,
-                        invalid_choice_message="Select how the person revoked consent",
-                        validators=[required("how the person revoked consent", verb="Select")])
-    note = TextAreaField("Note (optional)", filters=[strip],
-                         validators=[Optional(), at_most(NOTE_LIMIT, "the note")])
-
-    def validate_requested_on(self, field):
-        if field.date and field.date > _today():
-            raise ValidationError("The date of the revocation must be today or in the past")
 

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from portal import audit, db
 from portal.accounts.access import signed_in
-from portal.accounts.forms import ConfirmForm
 from portal.audit.operations import record_refusal
 from portal.consent.texts import default_texts, signature_matches
 from portal.referrals import operations, queries, steps, summary
@@ -17,7 +16,7 @@ from portal.referrals.charges import grouped
 from portal.referrals.facts import screen_answers
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
 from portal.referrals.states import PARTNER, Status, allowed
-from portal.web.forms import required
+from portal.web.forms import ConfirmForm, required
 from portal.web.security import csrf_in_form
 from wtforms import RadioField
 

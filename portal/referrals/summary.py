@@ -11,7 +11,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField
 from portal.eligibility import OTHER_CHARGE, Ruleset
 from portal.referrals import steps
 from portal.referrals.charges import ANSWERS, qualifier_field_name
-from portal.referrals.fields import EventDateField, MemorableDateField, parse_event_date
+from portal.web.fields import EventDateField, MemorableDateField, parse_event_date
 
 # Not answers: the token, and the consent page's record of which text was shown (the person
 # page's own "language" is an answer, and is shown).

@@ -10,7 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, db
 from portal.accounts.access import signed_in
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
 from portal.referrals import queries as referral_queries
 from portal.referrals import summary
@@ -20,6 +19,7 @@ from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
     RequestInformationForm,
 )
+from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("review", __name__, url_prefix="/review")

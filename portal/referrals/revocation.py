@@ -1,4 +1,8 @@
-"""Recording a person's revocation of consent: by their referring partner or a coordinator."""
+"""Recording a person's revocation of consent: by their referring partner or a coordinator.
+
+A page of the referral (its address, its access rule), so it lives with the referrals and records
+through portal.consent: the arrow points down, and portal.consent knows nothing of referrals.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +16,9 @@ from portal import db
 from portal.accounts.access import signed_in
 from portal.audit.operations import record_refusal
 from portal.consent import operations
+from portal.consent.forms import RevocationForm
 from portal.consent.models import Consent
 from portal.referrals import queries
-from portal.referrals.forms import RevocationForm
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("consent", __name__, url_prefix="/referrals")
