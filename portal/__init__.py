@@ -88,9 +88,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.navigation import navigation
     from portal.consent.operations import effective_status
+    from portal.web import dates
 
     ruleset = app.extensions["portal.ruleset"]
     app.add_template_filter(lambda code: ruleset.route_labels.get(code, code), "route_label")
+    dates.init_app(app)
 
     @app.context_processor
     def helpers():

@@ -7,6 +7,7 @@ from datetime import date
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Optional, StopValidation
 
+from portal.web.dates import long_date
 from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
 from portal.web.forms import NOTE_LIMIT, PortalForm, at_most, phone_number, required, strip
 
@@ -150,7 +151,7 @@ class PersonForm(StepForm):
         if _age_on(born, contact) < self.context.get("minimum_age", 18):
             raise ValidationError(
                 f"LEAD accepts only people aged {self.context.get('minimum_age', 18)} or over on "
-                f"the date of the contact or arrest ({contact.strftime('%-m/%-d/%Y')}). Check "
+                f"the date of the contact or arrest ({long_date(contact)}). Check "
                 "the date of birth: if it is right, this person cannot be referred")
 
 

@@ -19,6 +19,7 @@ from portal.consent import operations
 from portal.consent.forms import RevocationForm
 from portal.consent.models import Consent
 from portal.referrals import queries
+from portal.web.dates import long_date
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("consent", __name__, url_prefix="/referrals")
@@ -53,5 +54,5 @@ def _recorded(revocation, consent) -> str:
     if consent.status.value == "revoked":
         return "The revocation is recorded. No more information will be shared."
     return (f"The revocation is recorded. This consent cannot be revoked before "
-            f"{revocation.effective_on.strftime('%-d %B %Y')} (the end of the intake period): it "
+            f"{long_date(revocation.effective_on)} (the end of the intake period): it "
             "takes effect then, and the coordinator has been told.")

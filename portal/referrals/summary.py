@@ -11,6 +11,7 @@ from wtforms import BooleanField, RadioField, SelectMultipleField
 from portal.eligibility import OTHER_CHARGE, Ruleset
 from portal.referrals import steps
 from portal.referrals.charges import ANSWERS, qualifier_field_name
+from portal.web.dates import long_date
 from portal.web.fields import EventDateField, MemorableDateField, parse_event_date
 
 # Not answers: the token, and the consent page's record of which text was shown (the person
@@ -77,7 +78,7 @@ def _value(field) -> str:
 
 
 def _date(value: date | None) -> str:
-    return value.strftime("%-d %B %Y") if value else "Not given"
+    return long_date(value) if value else "Not given"
 
 
 def _charge_rows(step, stored: dict, ruleset: Ruleset, url: str | None) -> list[Row]:

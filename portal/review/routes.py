@@ -43,8 +43,9 @@ def queue():
     if more:
         args = {k: v for k, v in request.args.items() if k != "after"}
         next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
-    return render_template("review/queue.html", form=form, rows=rows, next_url=next_url,
-                           counts=queries.counts(), today=date.today(), ruleset=_ruleset())
+    return render_template("review/queue.html", form=form, next_url=next_url,
+                           rows=queries.queue_rows(rows, date.today()), counts=queries.counts(),
+                           ruleset=_ruleset())
 
 
 def _filter_form() -> QueueFilterForm:
@@ -106,6 +107,7 @@ def _render(item, status: int = 200, **forms):
     shown = next(iter(forms.values()), None)
     return render_template(
         "review/referral.html", referral=item, today=date.today(), form=shown,
+        deadline=queries.Deadline.of(item.intake_deadline, date.today()),
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),
