@@ -79,10 +79,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts
     from portal.api.routes import bp as api
     from portal.admin.routes import bp as admin
-    from portal.audit.routes import bp as audit
-    from portal.consent.routes import bp as consent
+    from portal.audit_log.routes import bp as audit
     from portal.public.routes import bp as public
     from portal.receipts.routes import bp as receipts
+    from portal.referrals.revocation import bp as consent
     from portal.referrals.routes import bp as referrals
     from portal.review.routes import bp as review
 
@@ -91,12 +91,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from portal.accounts.navigation import navigation
     from portal.consent.operations import effective_status
     from portal.referrals.answers import of
-    from portal.web.navigation import navigation
+    from portal.web import dates
 
     ruleset = app.extensions["portal.ruleset"]
     app.add_template_filter(lambda code: ruleset.route_labels.get(code, code), "route_label")
+    dates.init_app(app)
 
     @app.context_processor
     def helpers():

@@ -11,6 +11,14 @@ from bs4 import BeautifulSoup
 from sqlalchemy import inspect
 
 PASSWORD = "correct horse battery staple 42"
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def on_page(day) -> str:
+    """A day as every page writes it, "March 27, 2026": said here apart from the app's own
+    filter (portal/web/dates.py), so that changing the format on the pages changes the tests."""
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
 class Page:

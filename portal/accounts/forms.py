@@ -71,9 +71,3 @@ class ProfileForm(PortalForm):
                         validators=[Optional(), at_most(40, "your phone number"), phone_number])
     badge_number = StringField("Badge number", filters=[strip],
                                validators=[Optional(), at_most(40, "your badge number")])
-
-
-
-class ConfirmForm(PortalForm):
-    """A button that changes something: only the CSRF token."""
-

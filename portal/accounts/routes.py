@@ -9,10 +9,11 @@ from portal import audit, db
 from portal.accounts import mfa, operations
 from portal.accounts.access import public, safe_next, signed_in
 from portal.accounts.forms import (
-    AcceptInvitationForm, ChangePasswordForm, CodeForm, ConfirmForm, ProfileForm, ResetPasswordForm,
-    ResetRequestForm, SignInForm,
+    AcceptInvitationForm, ChangePasswordForm, CodeForm, ProfileForm, ResetPasswordForm, ResetRequestForm,
+    SignInForm,
 )
 from portal.accounts.models import OrgKind, User
+from portal.web.forms import ConfirmForm
 from portal.web.security import account_key, csrf_in_form, limiter
 
 bp = Blueprint("accounts", __name__)

@@ -6,12 +6,12 @@ from flask_login import current_user
 from portal import db
 from portal.accounts import operations as accounts
 from portal.accounts.access import signed_in
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import Organisation, OrgKind, Role
 from portal.admin import operations, queries
 from portal.admin.forms import DecisionForm, InviteForm, OrganisationForm, RoleForm, role_of
 from portal.audit.operations import record_refusal
 from portal.public.models import AccessRequest
+from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

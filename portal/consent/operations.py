@@ -10,6 +10,7 @@ from portal import audit, db
 from portal.accounts.models import User
 from portal.consent.models import Consent, ConsentStatus, Revocation
 from portal.errors import Refused
+from portal.web.dates import long_date
 
 
 def record_signature(actor: User, referral, signed, *, texts) -> Consent:
@@ -36,7 +37,7 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
         raise Refused("A revocation has already been recorded for this consent")
     if requested_on < consent.signed_on:
         raise Refused("The date of the revocation cannot be before the consent was signed "
-                      f"({consent.signed_on.strftime('%-d %B %Y')})")
+                      f"({long_date(consent.signed_on)})")
     effective = max(requested_on, consent.revocable_from or requested_on)
     revocation = Revocation(consent_id=consent.id, requested_on=requested_on, method=method,
                             note=note or None, effective_on=effective, recorded_by_id=actor.id)

@@ -27,8 +27,8 @@ from .ruleset import (
     RulesetError,
     Term,
 )
-from .tomlcheck import Check, Problems, decode, read_bytes
-from .tomlcheck import kind as _kind
+from portal.tomlcheck import Check, Problems, decode, read_bytes
+from portal.tomlcheck import kind as _kind
 
 DEFAULT_RULESET_NAME = "default_ruleset.toml"
 

@@ -29,7 +29,7 @@ from portal.referrals.steps import consent_values
 
 # Bump when what a document shows changes in a way the template hash below cannot see (the
 # data built here). Stored documents record it with the hash of the templates and stylesheet.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: English dates read "March 27, 2026" (wording.toml)
 DEFAULT_PAPER_SIZE = "Letter"
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 DEFAULT_TIME_ZONE = "UTC"

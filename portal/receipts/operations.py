@@ -1,22 +1,22 @@
 """The verbs of receipts: print (the printable page) and download (the stored PDF).
 
-Each takes its actor, flushes but never commits, and writes its audit row. A download renders
-the PDF only the first time; later downloads return the stored bytes, checked against their
-sha256, so a reprint is the same file.
+Each takes its actor, flushes but never commits, writes its audit row, and hands back what the
+route streams: the page's HTML, or the stored document. A download renders the PDF only the first
+time (making.py); later downloads return the stored bytes, checked against their sha256, so a
+reprint is the same file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, db
 from portal.accounts.models import User
-from portal.receipts import queries
+from portal.receipts import making, queries
+from portal.receipts.making import Made
 from portal.receipts.models import StoredDocument
 from portal.receipts.render import RENDERER
 from portal.referrals.models import Referral
@@ -24,32 +24,26 @@ from portal.referrals.models import Referral
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Made:
-    """A freshly rendered document and what made it."""
-
-    pdf: bytes
-    paper_size: str
-    template_version: str
-
-
 class Corrupted(RuntimeError):
     """The stored bytes no longer match their sha256."""
 
 
-def print_document(actor: User, referral: Referral, kind: str, language: str) -> None:
-    """The printable page was shown (to be printed from the browser)."""
+def print_document(actor: User, referral: Referral, kind: str, language: str, *,
+                   links: dict) -> str:
+    """The printable page's HTML (to be printed from the browser), recorded as shown."""
+    html = making.page_html(referral, kind, language, links)
     audit.record("document.printed", actor=actor, subject=referral,
                  detail={"kind": kind, "language": language})
+    return html
 
 
-def download_document(actor: User, referral: Referral, kind: str, language: str, *,
-                      make: Callable[[], Made]) -> StoredDocument:
-    """The stored document, made by ``make`` and kept if this is its first print."""
+def download_document(actor: User, referral: Referral, kind: str, language: str) -> StoredDocument:
+    """The stored document, rendered and kept if this is its first print. A render past the
+    time limit raises RenderTimeout and keeps nothing."""
     stored = queries.stored(referral, kind, language)
     first = stored is None
     if first:
-        stored = _keep(actor, referral, kind, language, make())
+        stored = _keep(actor, referral, kind, language, making.pdf(referral, kind, language))
     _check(stored)
     audit.record("document.downloaded", actor=actor, subject=referral,
                  detail={"kind": kind, "language": language, "document": stored.id,

@@ -11,8 +11,8 @@ from wtforms.validators import Optional
 
 from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
 from portal.referrals.answers import QUALIFIER_PREFIX
-from portal.referrals.fields import EventDateField, MultiCheckboxField
 from portal.referrals.forms import StepForm, _today, required, text
+from portal.web.fields import EventDateField, MultiCheckboxField
 
 ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Not known"}
 

@@ -9,10 +9,10 @@ from wtforms import BooleanField, RadioField, StringField, TextAreaField, Valida
 from wtforms.validators import InputRequired, Optional, StopValidation
 
 from portal.eligibility import age_on
-from portal.referrals.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
-from portal.web.forms import PortalForm, at_most, phone_number, required, strip
+from portal.web.dates import long_date
+from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
+from portal.web.forms import NOTE_LIMIT, PortalForm, at_most, phone_number, required, strip
 
-NOTE_LIMIT = 2000
 LINE_LIMIT = 200
 
 
@@ -153,7 +153,7 @@ class PersonForm(StepForm):
         if age_on(born, contact) < self.context.get("minimum_age", 18):
             raise ValidationError(
                 f"LEAD accepts only people aged {self.context.get('minimum_age', 18)} or over on "
-                f"the date of the contact or arrest ({contact.strftime('%-m/%-d/%Y')}). Check "
+                f"the date of the contact or arrest ({long_date(contact)}). Check "
                 "the date of birth: if it is right, this person cannot be referred")
 
 
@@ -270,22 +270,4 @@ class WithdrawForm(PortalForm):
 class AnswerForm(PortalForm):
     answer = TextAreaField("Your answer", filters=[strip], validators=[
         required("your answer"), at_most(NOTE_LIMIT, "your answer")])
-
-
-REVOCATION_METHODS = {"in_writing": "In writing", "in_person": "In person",
-                      "by_phone": "By phone"}
-
-
-class RevocationForm(PortalForm):
-    requested_on = EventDateField("Date the person revoked consent", thing="the date of the "
-                                  "revocation", validators=[required("the date of the revocation")])
-    method = RadioField("How did they revoke it?", choices=REVOCATION_METHODS,
-                        invalid_choice_message="Select how the person revoked consent",
-                        validators=[required("how the person revoked consent", verb="Select")])
-    note = TextAreaField("Note (optional)", filters=[strip],
-                         validators=[Optional(), at_most(NOTE_LIMIT, "the note")])
-
-    def validate_requested_on(self, field):
-        if field.date and field.date > _today():
-            raise ValidationError("The date of the revocation must be today or in the past")
 

@@ -18,7 +18,8 @@ from wtforms.fields.core import UnboundField
 from portal.eligibility import OTHER_CHARGE, Ruleset
 from portal.referrals import steps
 from portal.referrals.answers import Answers, Charges
-from portal.referrals.fields import EventDateField, MemorableDateField
+from portal.web.dates import long_date as _written
+from portal.web.fields import EventDateField, MemorableDateField
 
 # Not answers: the consent page's record of which text was shown (the person page's own
 # "language" is an answer, and is shown).
@@ -46,7 +47,7 @@ class Question:
 
 
 def long_date(day: date | None) -> str:
-    return day.strftime("%-d %B %Y") if day else NOT_GIVEN
+    return _written(day) if day else NOT_GIVEN
 
 
 @lru_cache(maxsize=64)

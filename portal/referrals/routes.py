@@ -10,14 +10,13 @@ from wtforms import RadioField
 
 from portal import audit, db
 from portal.accounts.access import allowed_to, refuse
-from portal.accounts.forms import ConfirmForm
 from portal.consent.texts import default_texts
 from portal.referrals import operations, presenter, queries, steps
-from portal.referrals.pages import partner_page
 from portal.referrals.answers import of
+from portal.referrals.pages import partner_page
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
 from portal.referrals.states import PARTNER, Status, allowed
-from portal.web.forms import required
+from portal.web.forms import ConfirmForm, required
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")

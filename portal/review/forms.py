@@ -3,8 +3,8 @@ from __future__ import annotations
 from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
-from portal.referrals.fields import EventDateField
 from portal.referrals.forms import NOTE_LIMIT, _today
+from portal.web.fields import EventDateField
 from portal.web.forms import PortalForm, at_most, required, strip
 
 

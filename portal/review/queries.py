@@ -94,6 +94,60 @@ def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None =
     return list(db.session().scalars(query.order_by(*QUEUE_ORDER).limit(limit)))
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """How the intake deadline stands on ``today``, in the words the pages use."""
+
+    due: date
+    days_left: int  # below zero once it has passed
+
+    SOON = 3  # days: a deadline this close is flagged for the eye
+
+    @classmethod
+    def of(cls, due: date | None, today: date) -> Deadline | None:
+        return cls(due, (due - today).days) if due else None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def due_today(self) -> bool:
+        return self.days_left == 0
+
+    @property
+    def soon(self) -> bool:
+        return 0 <= self.days_left <= self.SOON
+
+    @property
+    def words(self) -> str:
+        """"Overdue by 2 days", "Due today" or "3 days left"."""
+        if self.overdue:
+            return f"Overdue by {_days(-self.days_left)}"
+        return "Due today" if self.days_left == 0 else f"{_days(self.days_left)} left"
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    referral: Referral
+    waiting: str  # since it was sent: "today", "1 day", "4 days"
+    deadline: Deadline | None
+
+
+def queue_rows(referrals: list[Referral], today: date) -> list[QueueRow]:
+    """What each queue row shows beside the referral, worked out here rather than in the page."""
+    rows = []
+    for referral in referrals:
+        waited = (today - referral.submitted_at.date()).days
+        rows.append(QueueRow(referral, "today" if waited == 0 else _days(waited),
+                             Deadline.of(referral.intake_deadline, today)))
+    return rows
+
+
 def cursor_after(referral: Referral) -> Cursor:
     return Cursor(referral.intake_deadline or NO_DEADLINE, referral.submitted_at, referral.id)
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, db
 from portal.accounts.access import allowed_to
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
 from portal.consent.operations import flags as consent_flags
 from portal.errors import Refused
@@ -22,6 +21,7 @@ from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
     RequestInformationForm,
 )
+from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -44,8 +44,9 @@ def queue():
     if more:
         args = {k: v for k, v in request.args.items() if k != "after"}
         next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
-    return render_template("review/queue.html", form=form, rows=rows, next_url=next_url,
-                           counts=queries.counts(), today=date.today(), ruleset=_ruleset(),
+    return render_template("review/queue.html", form=form, next_url=next_url,
+                           rows=queries.queue_rows(rows, date.today()), counts=queries.counts(),
+                           ruleset=_ruleset(),
                            consent_flags=consent_flags([r.id for r in rows], date.today()))
 
 
@@ -108,6 +109,7 @@ def _render(item, status: int = 200, **forms):
     shown = next(iter(forms.values()), None)
     return render_template(
         "review/referral.html", referral=item, today=date.today(), form=shown,
+        deadline=queries.Deadline.of(item.intake_deadline, date.today()),
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),

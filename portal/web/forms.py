@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import ValidationError
 from wtforms.validators import Email, InputRequired, Length, StopValidation
 
+# The longest free-text answer a form takes (a note, a reason, an answer to a question).
+NOTE_LIMIT = 2000
 EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
 
 
@@ -38,6 +40,10 @@ def field_anchor(field) -> str:
     if field.type == "MemorableDateField":
         return f"{field.id}-month"
     return field.id
+
+
+class ConfirmForm(PortalForm):
+    """A button that changes something: only the CSRF token."""
 
 
 class NotBlank(InputRequired):

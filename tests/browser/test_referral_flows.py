@@ -23,6 +23,7 @@ from playwright.sync_api import expect
 
 from portal.eligibility import default_ruleset
 from tests.browser.conftest import axe_check
+from tests.pages import on_page
 
 PHONE = {"width": 390, "height": 844}
 SHOTS = os.environ.get("LEAD_SCREENSHOTS")
@@ -302,7 +303,7 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
     # Check your answers, and a Change link that comes back to it.
     looks_right(page, "Check your answers before sending the referral", "check")
     expect(page.locator("#screening")).to_contain_text("Eligible")
-    expect(summary_value(page, "Date of the arrest")).to_have_text(arrested.strftime("%-d %B %Y"))
+    expect(summary_value(page, "Date of the arrest")).to_have_text(on_page(arrested))
     expect(summary_value(page, "Legal name")).to_have_text("José O'Neil")
     for link in (page.locator(".portal-back a"), page.get_by_role("link", name="Change").first):
         assert link.bounding_box()["height"] >= 44, "a touch target at least 44 px tall"
@@ -316,7 +317,7 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
     press_button(page)
     expect(page).to_have_url(re.compile(r"/check$"))
     expect(summary_value(page, "Time of the arrest")).to_have_text("10:15pm")
-    expect(summary_value(page, "Date of the arrest")).to_have_text(arrested.strftime("%-d %B %Y"))
+    expect(summary_value(page, "Date of the arrest")).to_have_text(on_page(arrested))
     press_button(page, "Send the referral")
 
     looks_right(page, "Referral sent", "confirmation")
@@ -324,7 +325,7 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
     assert reference
     days = default_ruleset().route("arrest_diversion").intake_deadline_days
     expect(page.locator("#intake-deadline")).to_have_text(
-        (TODAY + timedelta(days=days)).strftime("%A %-d %B %Y"))
+        on_page(TODAY + timedelta(days=days)))
 
     # The dashboard lists it with its status.
     follow_link(page, "your referrals")
@@ -376,7 +377,7 @@ def test_a_community_partner_refers_a_social_contact_in_spanish_then_withdraws(p
 
     looks_right(page, "Check your answers before sending the referral")
     expect(summary_value(page, "Date of the most recent instance")).to_have_text(
-        conduct_day.strftime("%-d %B %Y"))
+        on_page(conduct_day))
     press_button(page, "Send the referral")
     looks_right(page, "Referral sent")
     reference = page.locator("#reference").inner_text().strip()

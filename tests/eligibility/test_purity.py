@@ -12,6 +12,10 @@ import portal.screening_commands
 PACKAGE_DIR = Path(portal.eligibility.__file__).parent
 PORTAL_DIR = PACKAGE_DIR.parent
 FORBIDDEN = {"flask", "sqlalchemy", "click", "werkzeug", "jinja2", "flask_wtf", "alembic"}
+# The one module outside the package it may use: the strict TOML reader it shares with
+# portal.consent. It is held to the same rule (standard library only) below.
+SHARED = "portal.tomlcheck"
+SHARED_FILE = PORTAL_DIR / "tomlcheck.py"
 
 
 def imported_modules(path: Path) -> list[tuple[str, int]]:
@@ -34,8 +38,16 @@ def test_every_import_in_the_package_is_stdlib_or_the_package_itself():
                 level > 0
                 or module.split(".")[0] in sys.stdlib_module_names
                 or module == "portal.eligibility" or module.startswith("portal.eligibility.")
+                or module == SHARED
             )
             assert allowed, f"{path.name} imports {module}"
+
+
+def test_the_shared_toml_reader_imports_the_stdlib_only():
+    imports = imported_modules(SHARED_FILE)
+    assert imports, "the walk found no imports at all"
+    for module, level in imports:
+        assert level == 0 and module.split(".")[0] in sys.stdlib_module_names, module
 
 
 def test_the_commands_import_only_click_the_stdlib_and_the_package():

@@ -260,7 +260,7 @@ def test_a_download_past_the_limit_is_a_503_and_stores_nothing(client, make, ses
                                                                  monkeypatch):
     client.sign_in(partner(make))
     referral_id, _ = submit(client, ARREST)
-    monkeypatch.setattr("portal.receipts.routes._timeout", lambda: 0.0001)
+    monkeypatch.setattr("portal.receipts.making.timeout", lambda: 0.0001)
     response = client.raw.get(f"/referrals/{referral_id}/receipt.pdf")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert "could not be made" in response.get_data(as_text=True)

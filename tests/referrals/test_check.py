@@ -69,7 +69,7 @@ def test_answers_are_grouped_in_sections_in_words(browser_for, route):
     assert headings == SECTIONS[route]
     shown = rows(page)
     assert shown["Legal name"] == "José O'Neil"
-    assert shown["Date of birth"] == "7 March 1990"
+    assert shown["Date of birth"] == "March 7, 1990"
     assert shown["Which language do they prefer?"] == "English"
     assert shown["What is their housing situation?"] == "Sleeping outside, in a vehicle or a tent"
     assert shown["The person types their full name"] == "José O'Neil"
@@ -114,7 +114,7 @@ def test_a_change_is_saved_and_shown(officer, session):
     assert answers(session, referral_id)["person"]["date_of_birth"] == "1990-03-08"
     shown = rows(officer.get(check_url(referral_id)))
     assert shown["Legal name"] == "José Luis O'Neil"
-    assert shown["Date of birth"] == "8 March 1990"
+    assert shown["Date of birth"] == "March 8, 1990"
 
 
 def test_the_screening_is_shown_in_plain_words(officer):
@@ -192,7 +192,7 @@ def test_a_needs_review_referral_can_be_sent_without_a_note(officer, session):
 
 
 def test_under_18_on_the_arrest_date_cannot_be_submitted(officer, session):
-    """The arrest date changed after the person page, so that the person (born 7 March 1990) is
+    """The arrest date changed after the person page, so that the person (born March 7, 1990) is
     17 on it: the person page is not asked again, so check-your-answers must stop it."""
     referral_id = builders.fill_draft_quickly(officer, ARREST)
     change(officer, referral_id, "arrest", {"arrest_date": "3/6/2008"})

@@ -14,6 +14,7 @@ from portal.consent.models import Consent, ConsentStatus, Revocation
 from portal.consent.operations import effective_status
 from portal.consent.texts import default_texts
 from portal.referrals.models import Referral
+from tests.pages import on_page
 from tests.referrals import builders
 from tests.referrals.helpers import (
     ARREST,
@@ -235,18 +236,18 @@ def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, new_cl
     deadline = referral(session, referral_id).intake_deadline
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
-    assert f"cannot be revoked before {deadline.strftime('%-d %B %Y')}" in page.text
+    assert f"cannot be revoked before {on_page(deadline)}" in page.text
 
     browser.submit(url, revocation(date.today(), "in_person"), status=302)
     consent = consent_of(session, referral_id)
     assert consent.status is ConsentStatus.REVOCATION_PENDING
     assert consent.revocations[0].effective_on == deadline
     shown = browser.get(f"/referrals/{referral_id}")
-    assert (f"This consent cannot be revoked before {deadline.strftime('%-d %B %Y')} (the end "
+    assert (f"This consent cannot be revoked before {on_page(deadline)} (the end "
             "of the intake period): it takes effect then") in shown.text
     status = shown.soup.find(id="consent").find("dd").get_text(" ")
     assert status.startswith("Revocation requested (takes effect later)")
-    assert f"effective {deadline.strftime('%-d %B %Y')}" in status
+    assert f"effective {on_page(deadline)}" in status
     assert effective_status(consent, date.today()) is ConsentStatus.REVOCATION_PENDING
     assert effective_status(consent, deadline - timedelta(days=1)) is \
         ConsentStatus.REVOCATION_PENDING
@@ -310,7 +311,7 @@ def test_a_revocation_cannot_be_dated_before_the_signature(make, new_client, ref
     referral_id = submitted_referral(browser, SOCIAL)
     page = browser.submit_page(f"/referrals/{referral_id}/consent/revoke",
                                revocation(date.today() - timedelta(days=1)))
-    signed = date.today().strftime("%-d %B %Y")
+    signed = on_page(date.today())
     assert page.errors == [(f"The date of the revocation cannot be before the consent was signed "
                             f"({signed})")]
     assert page.error_targets() == ["requested_on"]

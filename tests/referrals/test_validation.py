@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.accounts.models import OrgKind
-from tests.pages import Page
+from tests.pages import Page, on_page
 from tests.referrals import builders
 from tests.referrals.helpers import (
     ARREST,
@@ -266,7 +266,7 @@ def test_under_18_on_the_arrest_date_is_refused(officer, session):
     page = refused(browser, session, referral_id, "person", data)
     [error] = page.errors
     assert error.startswith("LEAD accepts only people aged 18 or over on the date of the "
-                            "contact or arrest (6/15/2025)")
+                            "contact or arrest (June 15, 2025)")
     assert page.error_targets() == ["date_of_birth-month"]
     assert page.value("date_of_birth-day") == "16"
     assert "person" not in answers(session, referral_id)
@@ -322,6 +322,6 @@ def test_social_contact_judges_age_on_the_day_of_the_referral(browser_for, sessi
     seventeen = {**page_data(SOCIAL, "person"), **born(years_before(today, 18) + timedelta(days=1))}
     page = refused(browser, session, referral_id, "person", seventeen)
     assert page.errors[0].startswith("LEAD accepts only people aged 18 or over on the date of "
-                                     f"the contact or arrest ({_us(today)})")
+                                     f"the contact or arrest ({on_page(today)})")
     eighteen = {**page_data(SOCIAL, "person"), **born(years_before(today, 18))}
     browser.submit(f"/referrals/{referral_id}/person", eighteen, status=302)

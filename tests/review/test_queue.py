@@ -17,6 +17,7 @@ from portal.demo import referrals as demo_referrals
 from portal.referrals.models import Referral
 from portal.referrals.states import Status
 from portal.review.queries import PAGE_SIZE, QUEUE_STATUSES
+from tests.pages import on_page
 from tests.review.helpers import (
     SOCIAL, TODAY, counts_on, queue_rows, referral_row, references_on, signed_in,
 )
@@ -42,7 +43,7 @@ def test_each_row_shows_what_the_coordinator_triages_by(session, new_client, off
     assert rows[fresh_one.reference] == {
         "Reference": fresh_one.reference, "Route": "Arrest diversion", "Partner": partner,
         "Age": "4 days", "Screening": "Ineligible",
-        "Intake deadline": f"{fresh_one.intake_deadline.strftime('%-d %b %Y')} 26 days left",
+        "Intake deadline": f"{on_page(fresh_one.intake_deadline)} 26 days left",
         "Status": "In review", "Claimed by": casey.name}
     assert rows[overdue.reference]["Intake deadline"].endswith("Overdue by 3 days")
     assert rows[overdue.reference]["Screening"] == "Needs review"
@@ -256,5 +257,5 @@ def test_the_referral_page_says_the_deadline_in_words(session, new_client, offic
         referral = referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
                                 deadline=TODAY + timedelta(days=days))
         line = browser.get(f"/review/referrals/{referral.id}").soup.find(id="status").parent
-        deadline = referral.intake_deadline.strftime("%-d %b %Y")
+        deadline = on_page(referral.intake_deadline)
         assert f"intake deadline {deadline} ({words})" in " ".join(line.get_text().split())

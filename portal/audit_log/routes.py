@@ -10,8 +10,8 @@ from flask_login import current_user
 from portal import audit
 from portal.accounts.access import signed_in
 from portal.accounts.models import Role
-from portal.audit import queries
-from portal.audit.forms import AuditFilterForm
+from portal.audit_log import queries
+from portal.audit_log.forms import AuditFilterForm
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 COLUMNS = ["time_utc", "user", "organisation_id", "action", "object_type", "object_id", "outcome",

@@ -1,4 +1,8 @@
-"""Recording a person's revocation of consent: by their referring partner or a coordinator."""
+"""Recording a person's revocation of consent: by their referring partner or a coordinator.
+
+A page of the referral (its address, its access rule), so it lives with the referrals and records
+through portal.consent: the arrow points down, and portal.consent knows nothing of referrals.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from flask_login import current_user
 
 from portal.accounts.access import PARTNERS, allowed_to
 from portal.consent import operations
+from portal.consent.forms import RevocationForm
 from portal.referrals import queries
-from portal.referrals.forms import RevocationForm
+from portal.web.dates import long_date
 from portal.web.security import csrf_in_form
 
 bp = Blueprint("consent", __name__, url_prefix="/referrals")
@@ -40,5 +45,5 @@ def _recorded(revocation, consent) -> str:
     if consent.status.value == "revoked":
         return "The revocation is recorded. No more information will be shared."
     return (f"The revocation is recorded. This consent cannot be revoked before "
-            f"{revocation.effective_on.strftime('%-d %B %Y')} (the end of the intake period): it "
+            f"{long_date(revocation.effective_on)} (the end of the intake period): it "
             "takes effect then, without anyone having to act. Coordinators see it as pending.")

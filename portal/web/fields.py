@@ -1,4 +1,4 @@
-"""Form fields for the dates and choices people type on the referral pages."""
+"""Form fields for the dates and choices people type, on every form that asks for them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 US_DATE = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})\s*$")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+# As typed, spaces taken out: what the date picker can be handed (it checks the date itself).
+TYPED_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+TYPED_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 
 
@@ -81,6 +84,17 @@ class EventDateField(StringField):
         if isinstance(value, date):
             value = f"{value.month}/{value.day}/{value.year}"
         super().process_data(value)
+
+    @property
+    def picker_default(self) -> str:
+        """YYYY-MM-DD for the USWDS date picker's data-default-value, from what was typed;
+        empty when the typing is not a date's shape."""
+        typed = (self.data or "").strip()
+        us = TYPED_US_DATE.fullmatch(typed.replace(" ", ""))
+        if us:
+            month, day, year = (int(part) for part in us.groups())
+            return f"{year:04d}-{month:02d}-{day:02d}"
+        return typed if TYPED_ISO_DATE.fullmatch(typed) else ""
 
     def pre_validate(self, form):
         self.date = None
