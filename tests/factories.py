@@ -27,6 +27,7 @@ from tests.pages import PASSWORD
 from tests.stored_answers import ARREST, stored_answers
 
 _serial = itertools.count(1)
+OPEN_HELD = {Status.IN_REVIEW, Status.NEEDS_INFORMATION}  # states with a holder, or none
 
 QUESTION = "What is the person's phone?"
 DECLINE = {"reason": "duplicate", "declined_by": "program", "note": "Referred twice."}
@@ -72,6 +73,12 @@ class Factory:
         self.session.commit()
         return user
 
+    def referrer(self, route: str = ARREST, organisation: Organisation | None = None,
+                 **fields) -> User:
+        """A referrer of an organisation that may use ``route`` (police for arrest diversion,
+        a community partner for social contact)."""
+        return self.user(Role.REFERRER, organisation, kind=_partner_kind(route), **fields)
+
     def reload(self, instance):
         self.session.refresh(instance)
         return instance
@@ -91,16 +98,16 @@ class Factory:
         answers: fields replaced page by page (``{"person": {"phone": ""}}``); ``legal_name``
             and ``date_of_birth`` are short for the person page's. ``screening`` picks
             exclusion answers the engine decides ``eligible``, ``needs_review`` or ``ineligible``.
-        claimed_by: who holds a referral in review (nobody by default: claimed, then released)
-            or waiting for information (the coordinator who asked, by default).
+        claimed_by: who holds a referral in review or waiting for information (nobody by
+            default: claimed, then released to the queue).
         decider: who claims, asks and decides (``claimed_by``, or a coordinator of its own).
         age_days / submitted_at: when it was made; everything is dated then (time travel).
         columns: set on the row at the end (``intake_deadline=...``), as a script would.
         """
-        by = by or self.user(Role.REFERRER, kind=_partner_kind(route))
+        by = by or self.referrer(route)
         walker = self._walker(status, claimed_by, decider)
-        # Ids read here: reading the test's objects inside the unit of work below would open a
-        # savepoint of the test's session inside the work's, which the work's commit releases.
+        # The test's objects are read here: read inside the unit of work below, they would open
+        # a savepoint of the test's session inside the work's, which the work's commit releases.
         by_id, walker_id = by.id, walker.id if walker else None
         moment = submitted_at or (datetime.now(UTC) - timedelta(days=age_days, minutes=1)
                                   if age_days else None)
@@ -113,21 +120,20 @@ class Factory:
             if status is not Status.DRAFT:
                 _send(work, referral, status, referrer, walker_id and work.get(User, walker_id),
                       screening=screening, today=today, partner_note=partner_note,
-                      released=status is Status.IN_REVIEW and claimed_by is None,
+                      released=status in OPEN_HELD and claimed_by is None,
                       question=question)
             for column, value in columns.items():
                 setattr(referral, column, value)
             work.flush()
             ident = referral.id
-        self.session.expire_all()
-        return self.session.get(Referral, ident)
+        return self.session.get(Referral, ident, populate_existing=True)
 
     def _walker(self, status: Status, claimed_by: User | None, decider: User | None):
         """Who moves the referral after submission: the holder of one under review, else the
         decider, else the factory's own coordinator."""
         if not set(PATHS.get(status, ())) - {"withdraw"}:
             return None
-        if status in {Status.IN_REVIEW, Status.NEEDS_INFORMATION} and claimed_by:
+        if status in OPEN_HELD and claimed_by:
             return claimed_by
         return decider or claimed_by or self.coordinator()
 
