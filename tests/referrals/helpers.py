@@ -51,19 +51,6 @@ def submitted(session) -> list[Referral]:
 
 # --- People ---------------------------------------------------------------------------------------
 
-def forget_used_codes(session, user) -> None:
-    """Let ``user`` sign in again at once (stands for waiting a minute: each TOTP code works once
-    and the app allows one step of drift)."""
-    session.refresh(user)
-    user.totp_last_step = 0
-    session.commit()
-
-
-def sign_out(client: Client) -> None:
-    response = client.submit("/sign-out", {}, form_url="/home")
-    assert response.status_code == 302 and response.location.startswith("/sign-in")
-
-
 # --- Pages ----------------------------------------------------------------------------------------
 
 def page_data(route: str, slug: str) -> dict:

@@ -27,7 +27,6 @@ from tests.referrals.helpers import (
     referral,
     send,
     snapshot,
-    submit_quickly,
 )
 
 TEXTS = default_texts()
@@ -197,15 +196,10 @@ def revocation(requested_on: date, method: str = "in_writing", note: str = "") -
             "method": method, "note": note}
 
 
-def submitted_referral(browser, route: str) -> int:
-    referral_id, _reference = submit_quickly(browser, route)
-    return referral_id
-
-
 def test_a_social_contact_revocation_takes_effect_at_once(make, signed_in, referrer_for,
                                                           session):
     browser = signed_in(referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
     assert "cannot be revoked before" not in page.text
@@ -228,7 +222,7 @@ def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, signed
                                                                     referrer_for, session):
     user = referrer_for(ARREST)
     browser = signed_in(user)
-    referral_id = submitted_referral(browser, ARREST)
+    referral_id = make.referral(ARREST, by=browser.user).id
     deadline = referral(session, referral_id).intake_deadline
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
@@ -258,7 +252,7 @@ def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, signed
 
 def test_a_second_revocation_is_refused(make, signed_in, referrer_for, session):
     browser = signed_in(referrer_for(ARREST))
-    referral_id = submitted_referral(browser, ARREST)
+    referral_id = make.referral(ARREST, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     browser.submit(url, revocation(date.today()), status=302)
     page = browser.submit_page(url, revocation(date.today(), "by_phone"))
@@ -269,7 +263,7 @@ def test_a_second_revocation_is_refused(make, signed_in, referrer_for, session):
 
 def test_a_coordinator_can_record_a_revocation(make, signed_in, referrer_for, session):
     browser = signed_in(referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     coordinator = make.user(Role.COORDINATOR)
     desk = signed_in(coordinator)
     url = f"/referrals/{referral_id}/consent/revoke"
@@ -285,7 +279,7 @@ def test_a_coordinator_can_record_a_revocation(make, signed_in, referrer_for, se
 
 def test_a_revocation_needs_a_date_and_a_method(make, signed_in, referrer_for, session):
     browser = signed_in(referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.submit_page(url, {"note": "x"})
     assert page.errors == ["Enter the date of the revocation",
@@ -304,7 +298,7 @@ def test_a_revocation_needs_a_date_and_a_method(make, signed_in, referrer_for, s
 def test_a_revocation_cannot_be_dated_before_the_signature(make, signed_in, referrer_for,
                                                            session):
     browser = signed_in(referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     page = browser.submit_page(f"/referrals/{referral_id}/consent/revoke",
                                revocation(date.today() - timedelta(days=1)))
     signed = date.today().strftime("%-d %B %Y")
@@ -317,7 +311,7 @@ def test_a_revocation_cannot_be_dated_before_the_signature(make, signed_in, refe
 
 def test_another_organisations_referrer_cannot_revoke(make, signed_in, referrer_for, session):
     browser = signed_in(referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     before = snapshot(session, referral_id)
     stranger = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
     other = signed_in(stranger)

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 
 from portal.accounts.models import Role
+from tests.accounts.helpers import sign_out
 from tests.referrals import builders
 from tests.referrals.helpers import (
     ARREST,
@@ -17,7 +18,6 @@ from tests.referrals.helpers import (
     audit_rows,
     check_url,
     page_data,
-    sign_out,
     slugs,
 )
 

@@ -119,15 +119,7 @@ def test_thirty_reference_numbers_are_all_different_and_not_in_sequence(make, si
                                                                         session):
     user = make.user(Role.REFERRER)
     browser = signed_in(user)
-    first = builders.fill_draft_quickly(browser, ARREST)
-    filled = referral(session, first).answers
-    ids = [first]
-    for _ in range(29):
-        draft = Referral(route=ARREST, organisation_id=user.organisation_id, referrer_id=user.id,
-                         answers=filled)
-        session.add(draft)
-        session.commit()
-        ids.append(draft.id)
+    ids = [make.referral(ARREST, Status.DRAFT, by=user).id for _ in range(30)]
     for referral_id in ids:
         send(browser, referral_id, status=302)
     session.expire_all()

@@ -130,11 +130,8 @@ def test_viewing_the_referral_page_is_audited(make, session, signed_in, officer,
         "the queue lists; it does not open"
 
 
-def test_a_draft_is_not_found_by_staff(session, signed_in, officer, casey):
-    draft = Referral(route="arrest_diversion", organisation_id=officer.organisation_id,
-                     referrer_id=officer.id, answers={})
-    session.add(draft)
-    session.commit()
+def test_a_draft_is_not_found_by_staff(make, session, signed_in, officer, casey):
+    draft = make.referral(status=Status.DRAFT, by=officer, pages=())
     browser = signed_in(casey)
     browser.get(review_url(draft.id), status=404)
     browser.get(review_url(draft.id + 1000), status=404)
