@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from portal import create_app
+from portal.accounts.models import Role
 from portal.cli import alembic_config
 from portal.config import Settings
 from tests import factories
@@ -143,6 +144,22 @@ def client(app, connection) -> Client:
 def new_client(app, connection):
     """Another browser: ``new_client()`` for a second person signed in at once."""
     return lambda: Client(app.test_client(), app)
+
+
+@pytest.fixture
+def signed_in(new_client, make):
+    """``signed_in(user)``: another browser, signed in (both factors) as ``user``; or as a new
+    user, ``signed_in(role=..., organisation=..., kind=...)``. The user is ``browser.user``."""
+
+    def sign_in_as(user=None, *, password: str | None = None, **user_fields) -> Client:
+        user = user or make.user(user_fields.pop("role", Role.REFERRER), **user_fields)
+        browser = new_client()
+        response = browser.sign_in(user, **({"password": password} if password else {}))
+        assert response.status_code == 302 and response.location == "/home", "signed in"
+        browser.user = user
+        return browser
+
+    return sign_in_as
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ PORTAL_DIR = Path(portal.__file__).parent
 
 # Bottom first. `portal` is the app factory (portal/__init__.py), which wires everything.
 LAYERS = (
-    ("eligibility", "tomlcheck"),
+    ("eligibility", "tomlcheck", "errors"),
     ("web", "db", "config"),
     ("accounts", "audit", "notifications"),
     ("consent", "referrals", "public"),

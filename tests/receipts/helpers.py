@@ -12,7 +12,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from portal.accounts.models import OrgKind, Role
+
 from portal.receipts.models import StoredDocument
 from tests.conftest import need
 from tests.referrals import builders
@@ -22,18 +22,6 @@ ARREST, SOCIAL = "arrest_diversion", "social_contact"
 PRINTED, DOWNLOADED = "document.printed", "document.downloaded"
 DOCUMENT_URLS = ("receipt", "receipt.pdf", "person-receipt", "person-receipt.pdf?language=es",
                  "consent-copy", "consent-copy.pdf")
-
-
-def partner(make, kind: OrgKind = OrgKind.LAW_ENFORCEMENT, role: Role = Role.REFERRER,
-            organisation=None):
-    return make.user(role, organisation or make.org(kind))
-
-
-def signed_in(new_client, user):
-    browser = new_client()
-    response = browser.sign_in(user)
-    assert response.status_code == 302, "signed in"
-    return browser
 
 
 def submit(client, route: str = ARREST, *, pages: dict | None = None, consent: dict | None = None,

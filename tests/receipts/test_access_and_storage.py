@@ -18,33 +18,31 @@ from tests.receipts.helpers import (
     audit_rows,
     count,
     filename,
-    partner,
     pdf,
-    signed_in,
     stored,
-    submit,
 )
 
 
 @pytest.fixture
 def officer(make):
-    return partner(make)
+    return make.user(Role.REFERRER)
 
 
 @pytest.fixture
-def referral(client, officer):
+def referral(client, make, officer):
     client.sign_in(officer)
-    return submit(client, ARREST)
+    sent = make.referral(ARREST, by=officer)
+    return sent.id, sent.reference
 
 
 # --- access ----------------------------------------------------------------------------------------
 
 
 def test_a_partner_of_another_organisation_gets_404_and_nothing_is_printed(referral, make,
-                                                                           new_client, session):
+                                                                           signed_in, session):
     referral_id, _ = referral
     for role in (Role.REFERRER, Role.PARTNER_ADMIN):
-        stranger = signed_in(new_client, partner(make, OrgKind.LAW_ENFORCEMENT, role))
+        stranger = signed_in(make.user(role, kind=OrgKind.LAW_ENFORCEMENT))
         for url in DOCUMENT_URLS:
             response = stranger.raw.get(f"/referrals/{referral_id}/{url}")
             assert response.status_code == 404, (role, url)
@@ -57,12 +55,12 @@ def test_a_partner_of_another_organisation_gets_404_and_nothing_is_printed(refer
 
 
 def test_the_organisations_administrator_and_program_staff_may_print(referral, officer, make,
-                                                                      new_client, session):
+                                                                      signed_in, session):
     referral_id, reference = referral
-    people = [partner(make, role=Role.PARTNER_ADMIN, organisation=officer.organisation),
+    people = [make.user(Role.PARTNER_ADMIN, officer.organisation),
               make.user(Role.COORDINATOR), make.user(Role.PROGRAM_ADMIN)]
     for person in people:
-        browser = signed_in(new_client, person)
+        browser = signed_in(person)
         for url in DOCUMENT_URLS:
             response = browser.raw.get(f"/referrals/{referral_id}/{url}")
             assert response.status_code == 200, (person.role, url)
@@ -74,10 +72,10 @@ def test_the_organisations_administrator_and_program_staff_may_print(referral, o
 
 
 def test_another_referrer_of_the_same_organisation_follows_referral_for(referral, officer, make,
-                                                                        new_client):
+                                                                        signed_in):
     """referral_for shows a referrer their own referrals only; the receipts follow it."""
     referral_id, _ = referral
-    colleague = signed_in(new_client, partner(make, organisation=officer.organisation))
+    colleague = signed_in(make.user(Role.REFERRER, officer.organisation))
     assert colleague.raw.get(f"/referrals/{referral_id}/receipt.pdf").status_code == 404
 
 
@@ -128,13 +126,13 @@ def test_each_print_and_download_writes_an_audit_row(client, referral, officer, 
         for first in (True, False)]
 
 
-def test_a_reprint_is_the_same_file_byte_for_byte(client, referral, make, new_client, session):
+def test_a_reprint_is_the_same_file_byte_for_byte(client, referral, make, signed_in, session):
     referral_id, reference = referral
     first = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
     client.submit(f"/referrals/{referral_id}/withdraw", {"reason": "Referred twice"},
                   form_url=f"/referrals/{referral_id}")  # the referral changes after printing
     again = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
-    coordinator = signed_in(new_client, make.user(Role.COORDINATOR))
+    coordinator = signed_in(make.user(Role.COORDINATOR))
     by_staff = pdf(coordinator, f"/referrals/{referral_id}/receipt.pdf")
     assert first.data == again.data == by_staff.data
     assert filename(first) == filename(again) == f"lead-receipt-{reference}.pdf"

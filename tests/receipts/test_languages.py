@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from portal.accounts.models import Role
 from portal.consent.texts import default_texts
 from portal.receipts import documents
-from tests.receipts.helpers import ARREST, partner, pdf, submit, text
+from tests.receipts.helpers import ARREST, pdf, submit, text
 
 ENGLISH_LABELS = ("Reference number", "Intake deadline", "What happens next", "Date of birth",
                   "Charges", "Questions?", "Kind of referral")
@@ -17,9 +18,8 @@ SPANISH_LABELS = ("Número de referencia", "Fecha límite para la admisión", "Q
 
 
 @pytest.fixture
-def officer_client(client, make):
-    client.sign_in(partner(make))
-    return client
+def officer_client(signed_in):
+    return signed_in(role=Role.REFERRER)
 
 
 def _spanish_speaker(client):
@@ -56,8 +56,8 @@ def test_an_english_copy_can_be_printed_for_a_spanish_speaker(officer_client):
     assert "Your referral receipt" in found and "Número de referencia" not in found
 
 
-def test_an_unknown_language_falls_back_to_the_preferred_one(officer_client):
-    referral_id, _ = submit(officer_client, ARREST)
+def test_an_unknown_language_falls_back_to_the_preferred_one(make, officer_client):
+    referral_id = make.referral(ARREST, by=officer_client.user).id
     found = text(pdf(officer_client, f"/referrals/{referral_id}/person-receipt.pdf?language=fr").data)
     assert "Your referral receipt" in found
 
@@ -90,7 +90,7 @@ def test_the_spanish_consent_copy_is_the_spanish_text_signed(officer_client, ses
 
 def test_the_english_consent_copy_has_signature_date_witness_and_revocation(officer_client, make,
                                                                               session):
-    referral_id, reference = submit(officer_client, ARREST)
+    referral_id = make.referral(ARREST, by=officer_client.user).id
     signed = default_texts().current(ARREST, "en")
     found = text(pdf(officer_client, f"/referrals/{referral_id}/consent-copy.pdf").data)
     from sqlalchemy import select

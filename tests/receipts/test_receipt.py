@@ -11,17 +11,16 @@ import pytest
 import segno
 from pypdf import PdfReader
 
+from portal.accounts.models import Role
 from portal.receipts import documents
 from tests.conftest import need
 from tests.pages import on_page
 from tests.receipts.helpers import (
     ARREST,
     SOCIAL,
-    partner,
     pdf,
     poppler,
     squash,
-    submit,
     text,
 )
 from tests.referrals.builders import TODAY
@@ -48,13 +47,14 @@ NOTICE_2024 = (
 
 @pytest.fixture
 def officer(make):
-    return partner(make)
+    return make.user(Role.REFERRER)
 
 
 @pytest.fixture
-def arrest(client, officer):
+def arrest(client, make, officer):
     client.sign_in(officer)
-    return submit(client, ARREST, partner_note="Seen twice this week")
+    sent = make.referral(ARREST, by=officer, partner_note="Seen twice this week")
+    return sent.id, sent.reference
 
 
 def _deadline(session, referral_id) -> str:
@@ -158,8 +158,10 @@ def test_every_font_is_embedded(client, arrest, url):
 def test_a_social_contact_receipt_shows_the_conduct(client, make):
     from portal.accounts.models import OrgKind
 
-    client.sign_in(partner(make, OrgKind.COMMUNITY_PARTNER))
-    referral_id, reference = submit(client, SOCIAL)
+    outreach = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
+    client.sign_in(outreach)
+    sent = make.referral(SOCIAL, by=outreach)
+    referral_id, reference = sent.id, sent.reference
     found = text(pdf(client, f"/referrals/{referral_id}/receipt.pdf").data)
     assert reference in found and "Social contact referral" in found
     assert "Eligible conduct" in found and "Camping" in found

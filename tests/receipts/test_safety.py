@@ -17,6 +17,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from portal.accounts.models import Role
 from portal.receipts import render
 from portal.receipts.render import (
     FetchRefused,
@@ -31,7 +32,6 @@ from tests.receipts.helpers import (
     DOWNLOADED,
     audit_rows,
     filename,
-    partner,
     pdf,
     squash,
     stored,
@@ -65,7 +65,7 @@ PRINTED = (IMG_FILE, IMG_HTTP, JAVASCRIPT, ATTACHMENT, A_JAVASCRIPT, NAME, STYLE
 
 @pytest.fixture
 def hostile(client, make):
-    client.sign_in(partner(make))
+    client.sign_in(make.user(Role.REFERRER))
     return submit(client, ARREST, pages=HOSTILE_PAGES, consent={"signature": NAME},
                   partner_note=EVERYTHING)
 
@@ -258,8 +258,9 @@ def test_a_render_past_its_limit_times_out_off_the_main_thread():
 
 def test_a_download_past_the_limit_is_a_503_and_stores_nothing(client, make, session,
                                                                  monkeypatch):
-    client.sign_in(partner(make))
-    referral_id, _ = submit(client, ARREST)
+    officer = make.user(Role.REFERRER)
+    client.sign_in(officer)
+    referral_id = make.referral(ARREST, by=officer).id
     monkeypatch.setattr("portal.receipts.making.timeout", lambda: 0.0001)
     response = client.raw.get(f"/referrals/{referral_id}/receipt.pdf")
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"

@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from portal.accounts.models import OrgKind, Role
+
 from portal.consent.models import Consent
 from portal.referrals.models import Referral, ReferralEvent, ReferralVersion, Screening
 from tests.pages import Client
@@ -50,31 +50,6 @@ def submitted(session) -> list[Referral]:
 
 
 # --- People ---------------------------------------------------------------------------------------
-
-def partner(make, kind: OrgKind = OrgKind.LAW_ENFORCEMENT, role: Role = Role.REFERRER,
-            organisation=None, **fields):
-    return make.user(role, organisation or make.org(kind), **fields)
-
-
-def signed_in(new_client, user) -> Client:
-    browser = new_client()
-    response = browser.sign_in(user)
-    assert response.status_code == 302 and response.location == "/home", "signed in"
-    return browser
-
-
-def forget_used_codes(session, user) -> None:
-    """Let ``user`` sign in again at once (stands for waiting a minute: each TOTP code works once
-    and the app allows one step of drift)."""
-    session.refresh(user)
-    user.totp_last_step = 0
-    session.commit()
-
-
-def sign_out(client: Client) -> None:
-    response = client.submit("/sign-out", {}, form_url="/home")
-    assert response.status_code == 302 and response.location.startswith("/sign-in")
-
 
 # --- Pages ----------------------------------------------------------------------------------------
 

@@ -8,19 +8,14 @@ from datetime import date
 
 import pytest
 
-from portal import db
 from portal.accounts.models import OrgKind, Role
-from portal.referrals import operations
-from portal.referrals.models import InformationRequest
 from portal.referrals.states import Status
 from tests.referrals import builders
 from tests.referrals.helpers import (
     ARREST,
     audit_rows,
     page_data,
-    signed_in,
     snapshot,
-    submit_quickly,
 )
 
 # (method, path after /referrals/<id>, which referral, form data)
@@ -47,34 +42,16 @@ IDS = [f"{method} {path or '/'} ({which})" for method, path, which, _ in REQUEST
 
 
 @pytest.fixture
-def owned(app, make, new_client, session):
+def owned(make, signed_in):
     """An officer's draft, submitted referral, and a referral a coordinator asked about."""
     organisation = make.org(OrgKind.LAW_ENFORCEMENT)
     owner = make.user(Role.REFERRER, organisation)
-    browser = signed_in(new_client, owner)
-    sent, _ = submit_quickly(browser, ARREST)
-    asked, _ = submit_quickly(browser, ARREST)
-    draft = builders.fill_draft_quickly(browser, ARREST)
-    coordinator = make.user(Role.COORDINATOR)
-    with app.app_context():
-        ask(coordinator, asked)
+    browser = signed_in(owner)
+    sent = make.referral(by=owner).id
+    asked = make.referral(by=owner, status=Status.NEEDS_INFORMATION).id
+    draft = make.referral(by=owner, status=Status.DRAFT).id
     return {"owner": owner, "organisation": organisation, "browser": browser,
             DRAFT: draft, SENT: sent, ASKED: asked}
-
-
-def ask(coordinator, referral_id: int, question: str = "What is the person's phone?"):
-    """As a coordinator would: into review, then a question back to the partner."""
-    from portal.accounts.models import User
-    from portal.referrals.models import Referral
-
-    work = db.session()
-    referral = work.get(Referral, referral_id)
-    actor = work.get(User, coordinator.id)
-    operations.transition(actor, referral, Status.IN_REVIEW, "coordinator")
-    work.add(InformationRequest(referral_id=referral_id, question=question,
-                                asked_by_id=actor.id))
-    operations.transition(actor, referral, Status.NEEDS_INFORMATION, "coordinator")
-    work.commit()
 
 
 def attempt(browser, method: str, url: str, data: dict | None):
@@ -99,28 +76,28 @@ def assert_refused(browser, user, session, owned, method, path, which, data):
 
 
 @pytest.mark.parametrize("role", [Role.REFERRER, Role.PARTNER_ADMIN])
-def test_another_organisation_gets_404_everywhere_and_nothing_changes(make, new_client, session,
+def test_another_organisation_gets_404_everywhere_and_nothing_changes(make, signed_in, session,
                                                                       owned, role):
     stranger = make.user(role, make.org(OrgKind.LAW_ENFORCEMENT))
-    browser = signed_in(new_client, stranger)
+    browser = signed_in(stranger)
     for method, path, which, data in REQUESTS:
         assert_refused(browser, stranger, session, owned, method, path, which, data)
     listed = browser.get("/referrals/").text
     assert "José O'Neil" not in listed and "No referrals yet" in listed
 
 
-def test_a_colleague_referrer_gets_404_everywhere(make, new_client, session, owned):
+def test_a_colleague_referrer_gets_404_everywhere(make, signed_in, session, owned):
     colleague = make.user(Role.REFERRER, owned["organisation"])
-    browser = signed_in(new_client, colleague)
+    browser = signed_in(colleague)
     for method, path, which, data in REQUESTS:
         assert_refused(browser, colleague, session, owned, method, path, which, data)
     assert "No referrals yet" in browser.get("/referrals/").text
 
 
 def test_the_partner_administrator_sees_but_does_not_edit_a_colleagues_draft(
-        make, new_client, session, owned):
+        make, signed_in, session, owned):
     admin = make.user(Role.PARTNER_ADMIN, owned["organisation"])
-    browser = signed_in(new_client, admin)
+    browser = signed_in(admin)
     for which in (DRAFT, SENT, ASKED):
         page = browser.get(f"/referrals/{owned[which]}")
         assert "José O'Neil" in page.text
@@ -137,9 +114,9 @@ def test_the_partner_administrator_sees_but_does_not_edit_a_colleagues_draft(
     assert len(rows) == 3, "the organisation's referrals and drafts"
 
 
-def test_coordinators_cannot_use_the_partner_pages(make, new_client, session, owned):
+def test_coordinators_cannot_use_the_partner_pages(make, signed_in, session, owned):
     coordinator = make.user(Role.COORDINATOR)
-    browser = signed_in(new_client, coordinator)
+    browser = signed_in(coordinator)
     for path in ("", "/check", "/confirmation"):
         assert browser.raw.get(f"/referrals/{owned[SENT]}{path}").status_code == 403
     assert browser.raw.get(f"/referrals/{owned[DRAFT]}/consent/revoke").status_code == 404, \

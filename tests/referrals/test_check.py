@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portal.accounts.models import OrgKind
+
 from portal.consent.models import Consent
 from portal.referrals.models import Referral, Screening
 from portal.referrals.states import Status
@@ -21,10 +21,8 @@ from tests.referrals.helpers import (
     check_url,
     count,
     page_data,
-    partner,
     referral,
     send,
-    signed_in,
 )
 
 SECTIONS = {
@@ -34,9 +32,8 @@ SECTIONS = {
 
 
 @pytest.fixture
-def browser_for(make, new_client):
-    return lambda route: signed_in(new_client, partner(
-        make, OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER))
+def browser_for(make, signed_in):
+    return lambda route: signed_in(make.referrer(route))
 
 
 @pytest.fixture

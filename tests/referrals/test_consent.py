@@ -25,12 +25,9 @@ from tests.referrals.helpers import (
     check_url,
     count,
     page_data,
-    partner,
     referral,
     send,
-    signed_in,
     snapshot,
-    submit_quickly,
 )
 
 TEXTS = default_texts()
@@ -38,8 +35,7 @@ TEXTS = default_texts()
 
 @pytest.fixture
 def referrer_for(make):
-    return lambda route, **kw: partner(
-        make, OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER, **kw)
+    return lambda route, **kw: make.referrer(route, **kw)
 
 
 def draft_at_consent(browser, route: str, language: str = "en") -> int:
@@ -59,8 +55,8 @@ def consent_of(session, referral_id: int) -> Consent | None:
 # --- The consent page -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_the_consent_is_shown_in_the_persons_language(make, new_client, referrer_for, route):
-    browser = signed_in(new_client, referrer_for(route))
+def test_the_consent_is_shown_in_the_persons_language(make, signed_in, referrer_for, route):
+    browser = signed_in(referrer_for(route))
     referral_id = draft_at_consent(browser, route, language="es")
     page = browser.get(f"/referrals/{referral_id}/consent")
     spanish = TEXTS.current(route, "es")
@@ -78,8 +74,8 @@ def test_the_consent_is_shown_in_the_persons_language(make, new_client, referrer
     assert english.value("text_id") == TEXTS.current(route, "en").id
 
 
-def test_english_is_shown_for_another_language(make, new_client, referrer_for):
-    browser = signed_in(new_client, referrer_for(ARREST))
+def test_english_is_shown_for_another_language(make, signed_in, referrer_for):
+    browser = signed_in(referrer_for(ARREST))
     referral_id = draft_at_consent(browser, ARREST, language="other")
     page = browser.get(f"/referrals/{referral_id}/consent")
     assert page.soup.select_one("section.portal-consent")["lang"] == "en"
@@ -87,9 +83,9 @@ def test_english_is_shown_for_another_language(make, new_client, referrer_for):
 
 
 @pytest.mark.parametrize("signature", ["jose  o’neil", "  JOSÉ O'NEIL ", "José ONeil"])
-def test_the_signature_forgives_case_accents_and_spaces(make, new_client, referrer_for, session,
+def test_the_signature_forgives_case_accents_and_spaces(make, signed_in, referrer_for, session,
                                                         signature):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = draft_at_consent(browser, SOCIAL)
     browser.submit(f"/referrals/{referral_id}/consent",
                    builders.consent_page(SOCIAL, signature=signature), status=302)
@@ -98,9 +94,9 @@ def test_the_signature_forgives_case_accents_and_spaces(make, new_client, referr
 
 
 @pytest.mark.parametrize("signature", ["Jon O'Neil", "J. O'Neil", "José", "José O'Neil Smith"])
-def test_a_signature_that_is_not_the_name_is_refused(make, new_client, referrer_for, session,
+def test_a_signature_that_is_not_the_name_is_refused(make, signed_in, referrer_for, session,
                                                      signature):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = draft_at_consent(browser, SOCIAL)
     page = browser.submit_page(f"/referrals/{referral_id}/consent",
                                builders.consent_page(SOCIAL, signature=signature))
@@ -110,8 +106,8 @@ def test_a_signature_that_is_not_the_name_is_refused(make, new_client, referrer_
     assert "consent" not in answers(session, referral_id)
 
 
-def test_an_unticked_confirmation_is_refused(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+def test_an_unticked_confirmation_is_refused(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = draft_at_consent(browser, SOCIAL)
     data = builders.consent_page(SOCIAL)
     del data["confirmed"]
@@ -123,9 +119,9 @@ def test_an_unticked_confirmation_is_refused(make, new_client, referrer_for, ses
 
 @pytest.mark.parametrize("text_id", ["arrest_diversion-2026.1-en", "social_contact-1999.1-en",
                                      "", "../../etc/passwd"])
-def test_a_text_of_another_route_or_an_unknown_text_is_refused(make, new_client, referrer_for,
+def test_a_text_of_another_route_or_an_unknown_text_is_refused(make, signed_in, referrer_for,
                                                                session, text_id):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = draft_at_consent(browser, SOCIAL)
     page = browser.submit_page(f"/referrals/{referral_id}/consent",
                                {**builders.consent_page(SOCIAL), "text_id": text_id})
@@ -135,10 +131,10 @@ def test_a_text_of_another_route_or_an_unknown_text_is_refused(make, new_client,
 
 
 @pytest.mark.parametrize(("route", "language"), [(ARREST, "es"), (SOCIAL, "en"), (SOCIAL, "es")])
-def test_the_text_shown_is_stored_with_the_signature(make, new_client, referrer_for, session,
+def test_the_text_shown_is_stored_with_the_signature(make, signed_in, referrer_for, session,
                                                      route, language):
     user = referrer_for(route)
-    browser = signed_in(new_client, user)
+    browser = signed_in(user)
     referral_id = draft_at_consent(browser, route, language=language)
     page = browser.get(f"/referrals/{referral_id}/consent")
     shown = TEXTS.get(page.value("text_id"))
@@ -169,11 +165,11 @@ def test_the_text_shown_is_stored_with_the_signature(make, new_client, referrer_
     assert f"witnessed by {user.name}" in text
 
 
-def test_a_signature_made_before_the_name_changed_must_be_made_again(make, new_client,
+def test_a_signature_made_before_the_name_changed_must_be_made_again(make, signed_in,
                                                                       referrer_for, session):
     """The consent was signed as José O'Neil; then the legal name was corrected. The signature no
     longer matches the person's name, so the referral cannot be sent on it."""
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = builders.fill_draft_quickly(browser, SOCIAL)
     browser.submit(f"/referrals/{referral_id}/person?return=check",
                    {**page_data(SOCIAL, "person"), "legal_name": "Maria Lopez"}, status=302)
@@ -201,15 +197,10 @@ def revocation(requested_on: date, method: str = "in_writing", note: str = "") -
             "method": method, "note": note}
 
 
-def submitted_referral(browser, route: str) -> int:
-    referral_id, _reference = submit_quickly(browser, route)
-    return referral_id
-
-
-def test_a_social_contact_revocation_takes_effect_at_once(make, new_client, referrer_for,
+def test_a_social_contact_revocation_takes_effect_at_once(make, signed_in, referrer_for,
                                                           session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    browser = signed_in(referrer_for(SOCIAL))
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
     assert "cannot be revoked before" not in page.text
@@ -228,11 +219,11 @@ def test_a_social_contact_revocation_takes_effect_at_once(make, new_client, refe
     assert not shown.soup.find("a", href=url), "no second revocation offered"
 
 
-def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, new_client,
+def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, signed_in,
                                                                     referrer_for, session):
     user = referrer_for(ARREST)
-    browser = signed_in(new_client, user)
-    referral_id = submitted_referral(browser, ARREST)
+    browser = signed_in(user)
+    referral_id = make.referral(ARREST, by=browser.user).id
     deadline = referral(session, referral_id).intake_deadline
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
@@ -255,14 +246,14 @@ def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, new_cl
     after = datetime.combine(deadline + timedelta(days=1), time(12), tzinfo=UTC)
     with time_machine.travel(after, tick=False):
         assert effective_status(consent, date.today()) is ConsentStatus.REVOKED
-        browser = signed_in(new_client, user)  # the old session has long timed out
+        browser = signed_in(user)  # the old session has long timed out
         shown = browser.get(f"/referrals/{referral_id}")
         assert shown.soup.find(id="consent").find("dd").get_text(" ").startswith("Revoked")
 
 
-def test_a_second_revocation_is_refused(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(ARREST))
-    referral_id = submitted_referral(browser, ARREST)
+def test_a_second_revocation_is_refused(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(ARREST))
+    referral_id = make.referral(ARREST, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     browser.submit(url, revocation(date.today()), status=302)
     page = browser.submit_page(url, revocation(date.today(), "by_phone"))
@@ -271,11 +262,11 @@ def test_a_second_revocation_is_refused(make, new_client, referrer_for, session)
     assert count(session, Revocation) == 1
 
 
-def test_a_coordinator_can_record_a_revocation(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+def test_a_coordinator_can_record_a_revocation(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(SOCIAL))
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     coordinator = make.user(Role.COORDINATOR)
-    desk = signed_in(new_client, coordinator)
+    desk = signed_in(coordinator)
     url = f"/referrals/{referral_id}/consent/revoke"
     desk.get(url)
     response = desk.submit(url, revocation(date.today(), "in_writing", "Letter received"),
@@ -287,9 +278,9 @@ def test_a_coordinator_can_record_a_revocation(make, new_client, referrer_for, s
     assert consent.revocations[0].effective_on == date.today()
 
 
-def test_a_revocation_needs_a_date_and_a_method(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+def test_a_revocation_needs_a_date_and_a_method(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(SOCIAL))
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.submit_page(url, {"note": "x"})
     assert page.errors == ["Enter the date of the revocation",
@@ -305,10 +296,10 @@ def test_a_revocation_needs_a_date_and_a_method(make, new_client, referrer_for, 
     assert count(session, Revocation) == 0
 
 
-def test_a_revocation_cannot_be_dated_before_the_signature(make, new_client, referrer_for,
+def test_a_revocation_cannot_be_dated_before_the_signature(make, signed_in, referrer_for,
                                                            session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+    browser = signed_in(referrer_for(SOCIAL))
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     page = browser.submit_page(f"/referrals/{referral_id}/consent/revoke",
                                revocation(date.today() - timedelta(days=1)))
     signed = on_page(date.today())
@@ -319,12 +310,12 @@ def test_a_revocation_cannot_be_dated_before_the_signature(make, new_client, ref
     assert count(session, Revocation) == 0
 
 
-def test_another_organisations_referrer_cannot_revoke(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
-    referral_id = submitted_referral(browser, SOCIAL)
+def test_another_organisations_referrer_cannot_revoke(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(SOCIAL))
+    referral_id = make.referral(SOCIAL, by=browser.user).id
     before = snapshot(session, referral_id)
-    stranger = partner(make, OrgKind.COMMUNITY_PARTNER)
-    other = signed_in(new_client, stranger)
+    stranger = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
+    other = signed_in(stranger)
     url = f"/referrals/{referral_id}/consent/revoke"
     other.get(url, status=404)
     response = other.submit(url, revocation(date.today()), form_url="/referrals/new")
@@ -335,8 +326,8 @@ def test_another_organisations_referrer_cannot_revoke(make, new_client, referrer
     assert len(refusals) == 2 and {r.object_id for r in refusals} == {str(referral_id)}
 
 
-def test_a_draft_has_no_consent_to_revoke(make, new_client, referrer_for, session):
-    browser = signed_in(new_client, referrer_for(SOCIAL))
+def test_a_draft_has_no_consent_to_revoke(make, signed_in, referrer_for, session):
+    browser = signed_in(referrer_for(SOCIAL))
     referral_id = builders.fill_draft_quickly(browser, SOCIAL)
     browser.get(f"/referrals/{referral_id}/consent/revoke", status=404)
     assert count(session, Referral) == 1

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal import db
-from portal.accounts.models import OrgKind, Role, User
-from portal.referrals import operations
-from portal.referrals.models import InformationRequest, Referral, ReferralEvent, ReferralVersion
+from portal.accounts.models import OrgKind, Role
+from portal.referrals.models import InformationRequest, ReferralEvent, ReferralVersion
 from portal.referrals.states import Status
 from tests.referrals import builders
 from tests.referrals.helpers import (
@@ -17,28 +15,11 @@ from tests.referrals.helpers import (
     audit_rows,
     count,
     referral,
-    signed_in,
     snapshot,
-    submit_quickly,
 )
 
 QUESTION = "What is the person's phone?"
-
-
-def as_coordinator(app, coordinator, referral_id: int, *targets: Status, question: str = "",
-                   decided: bool = False) -> None:
-    """Move a referral as a coordinator would, through the one table of transitions."""
-    with app.app_context():
-        work = db.session()
-        row, actor = work.get(Referral, referral_id), work.get(User, coordinator.id)
-        for target in targets:
-            if target is Status.NEEDS_INFORMATION:
-                work.add(InformationRequest(referral_id=referral_id, question=question,
-                                            asked_by_id=actor.id))
-            if decided:  # the database wants a decision's decider first
-                row.decided_by_id, row.decided_at = actor.id, db.utcnow()
-            operations.transition(actor, row, target, "coordinator")
-        work.commit()
+BEFORE_PERSON, BEFORE_CHARGES = ("referrer", "arrest", "charges"), ("referrer", "arrest")
 
 
 @pytest.fixture
@@ -52,9 +33,9 @@ def officer(make, organisation):
 
 
 @pytest.fixture
-def desk(new_client, officer):
+def desk(signed_in, officer):
     """The officer's browser."""
-    return signed_in(new_client, officer)
+    return signed_in(officer)
 
 
 def dashboard_rows(page) -> list[dict[str, str]]:
@@ -70,14 +51,14 @@ def dashboard_rows(page) -> list[dict[str, str]]:
 # --- The dashboard -------------------------------------------------------------------------------
 
 def test_referrers_see_their_own_and_administrators_their_organisations(
-        make, new_client, organisation, officer, desk):
-    sent, reference = submit_quickly(desk, ARREST)
-    draft = builders.fill_draft_quickly(desk, ARREST, upto="person")
+        make, signed_in, organisation, officer, desk):
+    sent = make.referral(by=officer)
+    sent, reference = sent.id, sent.reference
+    draft = make.referral(by=officer, status=Status.DRAFT, pages=BEFORE_PERSON).id
     colleague = make.user(Role.REFERRER, organisation)
-    colleague_browser = signed_in(new_client, colleague)
-    colleagues_draft = builders.fill_draft_quickly(colleague_browser, ARREST, upto="charges")
-    stranger_browser = signed_in(new_client, make.user(Role.REFERRER))
-    builders.fill_draft_quickly(stranger_browser, ARREST, upto="charges")
+    colleague_browser = signed_in(colleague)
+    colleagues_draft = make.referral(by=colleague, status=Status.DRAFT, pages=BEFORE_CHARGES).id
+    make.referral(status=Status.DRAFT, pages=BEFORE_CHARGES)  # another organisation's
 
     mine = dashboard_rows(desk.get("/referrals/"))
     assert {row["link"] for row in mine} == {f"/referrals/{sent}", f"/referrals/{draft}"}
@@ -92,7 +73,7 @@ def test_referrers_see_their_own_and_administrators_their_organisations(
     assert [r["link"] for r in dashboard_rows(colleague_browser.get("/referrals/"))] == \
         [f"/referrals/{colleagues_draft}"]
 
-    admin = signed_in(new_client, make.user(Role.PARTNER_ADMIN, organisation))
+    admin = signed_in(make.user(Role.PARTNER_ADMIN, organisation))
     page = admin.get("/referrals/")
     assert page.soup.find("h1").get_text().strip() == f"{organisation.name}’s referrals"
     listed = {row["link"]: row for row in dashboard_rows(page)}
@@ -101,24 +82,11 @@ def test_referrers_see_their_own_and_administrators_their_organisations(
         "an administrator views the drafts of others; only their author continues them"
 
 
-def test_every_status_is_shown_on_its_row(app, make, desk):
-    coordinator = make.user(Role.COORDINATOR)
+def test_every_status_is_shown_on_its_row(make, desk, officer):
     made = {}
     for status in (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION,
                    Status.ACCEPTED, Status.WITHDRAWN):
-        referral_id, _ = submit_quickly(desk, ARREST)
-        made[referral_id] = status
-        if status is Status.IN_REVIEW:
-            as_coordinator(app, coordinator, referral_id, Status.IN_REVIEW)
-        elif status is Status.NEEDS_INFORMATION:
-            as_coordinator(app, coordinator, referral_id, Status.IN_REVIEW,
-                           Status.NEEDS_INFORMATION, question=QUESTION)
-        elif status is Status.ACCEPTED:
-            as_coordinator(app, coordinator, referral_id, Status.IN_REVIEW)
-            as_coordinator(app, coordinator, referral_id, Status.ACCEPTED, decided=True)
-        elif status is Status.WITHDRAWN:
-            desk.submit(f"/referrals/{referral_id}/withdraw", {"reason": "Moved away"},
-                           form_url=f"/referrals/{referral_id}", status=302)
+        made[make.referral(by=officer, status=status).id] = status
     shown = {row["link"]: row["Status"] for row in dashboard_rows(desk.get("/referrals/"))}
     assert shown == {f"/referrals/{i}": status.label for i, status in made.items()}
 
@@ -139,8 +107,8 @@ def test_a_draft_can_be_discarded(desk, officer, session):
     desk.get(f"/referrals/{referral_id}", status=404)
 
 
-def test_a_submitted_referral_cannot_be_discarded(desk, session):
-    referral_id, _ = submit_quickly(desk, ARREST)
+def test_a_submitted_referral_cannot_be_discarded(make, desk, officer, session):
+    referral_id = make.referral(by=officer).id
     before = snapshot(session, referral_id)
     response = desk.submit(f"/referrals/{referral_id}/discard", {},
                               form_url=f"/referrals/{referral_id}")
@@ -155,8 +123,8 @@ def withdraw(desk, referral_id: int, reason: str):
                           form_url=f"/referrals/{referral_id}")
 
 
-def test_a_submitted_referral_is_withdrawn_with_a_reason(desk, officer, session):
-    referral_id, _ = submit_quickly(desk, ARREST)
+def test_a_submitted_referral_is_withdrawn_with_a_reason(make, desk, officer, session):
+    referral_id = make.referral(by=officer).id
     page = desk.get(f"/referrals/{referral_id}")
     assert page.soup.find(id="status").get_text() == "Submitted"
     assert page.soup.find("button", string="Withdraw the referral")
@@ -183,18 +151,14 @@ def test_a_submitted_referral_is_withdrawn_with_a_reason(desk, officer, session)
     assert not page.soup.find("button", string="Withdraw the referral")
 
 
-def test_a_referral_in_review_can_be_withdrawn(app, make, desk, session):
-    referral_id, _ = submit_quickly(desk, ARREST)
-    as_coordinator(app, make.user(Role.COORDINATOR), referral_id, Status.IN_REVIEW)
+def test_a_referral_in_review_can_be_withdrawn(make, desk, officer, session):
+    referral_id = make.referral(by=officer, status=Status.IN_REVIEW).id
     withdraw(desk, referral_id, "Referred twice")
     assert referral(session, referral_id).status is Status.WITHDRAWN
 
 
-def test_an_accepted_referral_cannot_be_withdrawn(app, make, desk, session):
-    referral_id, _ = submit_quickly(desk, ARREST)
-    coordinator = make.user(Role.COORDINATOR)
-    as_coordinator(app, coordinator, referral_id, Status.IN_REVIEW)
-    as_coordinator(app, coordinator, referral_id, Status.ACCEPTED, decided=True)
+def test_an_accepted_referral_cannot_be_withdrawn(make, desk, officer, session):
+    referral_id = make.referral(by=officer, status=Status.ACCEPTED).id
     page = desk.get(f"/referrals/{referral_id}")
     assert not page.soup.find("button", string="Withdraw the referral")
     events = count(session, ReferralEvent, ReferralEvent.referral_id == referral_id)
@@ -211,11 +175,8 @@ def test_an_accepted_referral_cannot_be_withdrawn(app, make, desk, session):
 
 # --- Needs information ---------------------------------------------------------------------------
 
-def test_the_needs_information_round_trip(app, make, desk, officer, session):
-    referral_id, _ = submit_quickly(desk, ARREST)
-    coordinator = make.user(Role.COORDINATOR)
-    as_coordinator(app, coordinator, referral_id, Status.IN_REVIEW, Status.NEEDS_INFORMATION,
-                   question=QUESTION)
+def test_the_needs_information_round_trip(make, desk, officer, session):
+    referral_id = make.referral(by=officer, status=Status.NEEDS_INFORMATION, question=QUESTION).id
     [first] = session.scalars(select(ReferralVersion).where(
         ReferralVersion.referral_id == referral_id)).all()
     first_answers = dict(first.answers)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from portal.accounts.models import OrgKind
+from portal.accounts.models import Role
+from tests.accounts.helpers import sign_out
 from tests.referrals import builders
 from tests.referrals.helpers import (
     ARREST,
@@ -17,9 +18,6 @@ from tests.referrals.helpers import (
     audit_rows,
     check_url,
     page_data,
-    partner,
-    sign_out,
-    signed_in,
     slugs,
 )
 
@@ -27,10 +25,6 @@ from tests.referrals.helpers import (
 # the consent page (they resume at check-your-answers).
 STOPS = [(route, slug) for route in ROUTES for slug in slugs(route)] + \
         [(route, "check") for route in ROUTES]
-
-
-def kind_for(route: str) -> OrgKind:
-    return OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER
 
 
 def continue_link(page, referral_id: int) -> str:
@@ -41,10 +35,10 @@ def continue_link(page, referral_id: int) -> str:
 
 
 @pytest.mark.parametrize(("route", "stop"), STOPS)
-def test_signing_in_again_resumes_the_draft_where_it_stopped(make, new_client, session,
+def test_signing_in_again_resumes_the_draft_where_it_stopped(make, signed_in, session,
                                                              route, stop):
-    user = partner(make, kind_for(route))
-    browser = signed_in(new_client, user)
+    user = make.referrer(route)
+    browser = signed_in(user)
     order = slugs(route)
     upto = None if stop == "check" else stop
     referral_id = builders.fill_draft_quickly(browser, route, upto=upto)
@@ -53,7 +47,7 @@ def test_signing_in_again_resumes_the_draft_where_it_stopped(make, new_client, s
     assert list(saved) == continued_past, "every page continued past is saved, in order"
     sign_out(browser)
 
-    browser = signed_in(new_client, user)
+    browser = signed_in(user)
     dashboard = browser.get("/referrals/")
     response = browser.raw.get(continue_link(dashboard, referral_id))
     target = check_url(referral_id) if stop == "check" else f"/referrals/{referral_id}/{stop}"
@@ -63,8 +57,8 @@ def test_signing_in_again_resumes_the_draft_where_it_stopped(make, new_client, s
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_a_page_already_saved_shows_its_answers_again(make, new_client, route):
-    browser = signed_in(new_client, partner(make, kind_for(route)))
+def test_a_page_already_saved_shows_its_answers_again(make, signed_in, route):
+    browser = signed_in(make.referrer(route))
     referral_id = builders.fill_draft(browser, route)
     page = browser.get(f"/referrals/{referral_id}/person")
     assert page.value("legal_name") == "José O'Neil"
@@ -77,9 +71,9 @@ def test_a_page_already_saved_shows_its_answers_again(make, new_client, route):
     assert shown.value(name) == value
 
 
-def test_the_referrer_page_starts_from_the_profile(make, new_client, session):
-    user = partner(make, name="Officer Kim Lee", badge_number="7781", phone="303 555 0111")
-    browser = signed_in(new_client, user)
+def test_the_referrer_page_starts_from_the_profile(make, signed_in, session):
+    user = make.user(Role.REFERRER, name="Officer Kim Lee", badge_number="7781", phone="303 555 0111")
+    browser = signed_in(user)
     referral_id = builders.start(browser, ARREST)
     page = browser.get(f"/referrals/{referral_id}/referrer")
     assert page.value("name") == "Officer Kim Lee"
@@ -88,18 +82,18 @@ def test_the_referrer_page_starts_from_the_profile(make, new_client, session):
     assert answers(session, referral_id) == {}, "nothing is saved until the partner continues"
 
 
-def test_every_saved_page_writes_an_audit_row(make, new_client, session):
-    browser = signed_in(new_client, partner(make))
+def test_every_saved_page_writes_an_audit_row(make, signed_in, session):
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     rows = audit_rows(session, "referral.draft_saved", object_id=str(referral_id))
     assert [row.detail["page"] for row in rows] == slugs(ARREST)
 
 
-def test_a_session_timeout_loses_nothing_already_continued_past(make, new_client, session):
-    user = partner(make)
+def test_a_session_timeout_loses_nothing_already_continued_past(make, signed_in, session):
+    user = make.user(Role.REFERRER)
     start = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
     with time_machine.travel(start, tick=False):
-        browser = signed_in(new_client, user)
+        browser = signed_in(user)
         referral_id = builders.fill_draft_quickly(browser, ARREST, upto="person")
         typed = browser.get(f"/referrals/{referral_id}/person").csrf_token()
     saved = answers(session, referral_id)
@@ -121,8 +115,8 @@ def test_a_session_timeout_loses_nothing_already_continued_past(make, new_client
         assert page.value("incident_number") == "24-0001"
 
 
-def test_a_draft_is_listed_on_the_dashboard_with_its_status(make, new_client):
-    browser = signed_in(new_client, partner(make))
+def test_a_draft_is_listed_on_the_dashboard_with_its_status(make, signed_in):
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST, upto="circumstances")
     page = browser.get("/referrals/")
     [row] = page.soup.select("tbody tr")

@@ -16,10 +16,8 @@ from tests.referrals.helpers import (
     answers,
     check_url,
     page_data,
-    partner,
     referral,
     send,
-    signed_in,
     slugs,
 )
 
@@ -40,10 +38,6 @@ def columns(row: Referral) -> dict:
     return {name: getattr(row, name, None) for name in NAMED}
 
 
-def kind_for(route: str) -> OrgKind:
-    return OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER
-
-
 def assert_untouched(row: Referral, user, extras: dict) -> None:
     assert row.status is Status.DRAFT
     assert row.organisation_id == user.organisation_id
@@ -54,9 +48,9 @@ def assert_untouched(row: Referral, user, extras: dict) -> None:
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_extra_fields_on_every_page_change_nothing(make, new_client, session, extras, route):
-    user = partner(make, kind_for(route))
-    browser = signed_in(new_client, user)
+def test_extra_fields_on_every_page_change_nothing(make, signed_in, session, extras, route):
+    user = make.referrer(route)
+    browser = signed_in(user)
     referral_id = builders.start(browser, route)
     for slug in slugs(route):
         response = browser.submit(f"/referrals/{referral_id}/{slug}",
@@ -68,9 +62,9 @@ def test_extra_fields_on_every_page_change_nothing(make, new_client, session, ex
     assert list(answers(session, referral_id)) == slugs(route)
 
 
-def test_extra_fields_on_check_change_nothing(make, new_client, session, extras):
-    user = partner(make)
-    browser = signed_in(new_client, user)
+def test_extra_fields_on_check_change_nothing(make, signed_in, session, extras):
+    user = make.user(Role.REFERRER)
+    browser = signed_in(user)
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     drafted = answers(session, referral_id)
     response = send(browser, referral_id, extras)
@@ -86,10 +80,10 @@ def test_extra_fields_on_check_change_nothing(make, new_client, session, extras)
     assert row.id == referral_id and str(row.submitted_at.year) != "2020"
 
 
-def test_extra_fields_on_withdraw_change_only_the_status_to_withdrawn(make, new_client, session,
+def test_extra_fields_on_withdraw_change_only_the_status_to_withdrawn(make, signed_in, session,
                                                                       extras):
-    user = partner(make)
-    browser = signed_in(new_client, user)
+    user = make.user(Role.REFERRER)
+    browser = signed_in(user)
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     send(browser, referral_id, status=302)
     before = columns(referral(session, referral_id))
@@ -102,10 +96,10 @@ def test_extra_fields_on_withdraw_change_only_the_status_to_withdrawn(make, new_
     assert after["version"] == before["version"] + 1
 
 
-def test_a_check_page_posted_for_another_route_changes_nothing(make, new_client, session):
+def test_a_check_page_posted_for_another_route_changes_nothing(make, signed_in, session):
     """The route is chosen once, on /referrals/new; a page of the other route is not found."""
-    user = partner(make, OrgKind.COMMUNITY_PARTNER)
-    browser = signed_in(new_client, user)
+    user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
+    browser = signed_in(user)
     referral_id = builders.start(browser, "social_contact")
     response = browser.submit(f"/referrals/{referral_id}/arrest", page_data(ARREST, "arrest"),
                               form_url=check_url(referral_id))

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import OrgKind, Role
+from portal.referrals.states import Status
 from tests.referrals import builders
-from tests.referrals.helpers import ARREST, ROUTES, check_url, partner, signed_in, slugs
+from tests.referrals.helpers import ARREST, ROUTES, check_url, slugs
 
 
 def visit(browser, url: str):
@@ -18,10 +19,9 @@ def visit(browser, url: str):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_every_page_of_a_referral_keeps_the_invariants(make, new_client, route):
-    user = partner(make, OrgKind.LAW_ENFORCEMENT if route == ARREST
-                   else OrgKind.COMMUNITY_PARTNER)
-    browser = signed_in(new_client, user)
+def test_every_page_of_a_referral_keeps_the_invariants(make, signed_in, route):
+    user = make.referrer(route)
+    browser = signed_in(user)
     visit(browser, "/referrals/")
     visit(browser, "/referrals/new")
     empty = builders.start(browser, route)
@@ -50,17 +50,18 @@ def test_every_page_of_a_referral_keeps_the_invariants(make, new_client, route):
     visit(browser, "/referrals/")
 
 
-def test_the_administrator_and_coordinator_pages_keep_the_invariants(make, new_client):
+def test_the_administrator_and_coordinator_pages_keep_the_invariants(make, signed_in):
     organisation = make.org(OrgKind.LAW_ENFORCEMENT)
-    officer = signed_in(new_client, make.user(Role.REFERRER, organisation))
-    sent, _ = builders.submit(officer, ARREST)
-    draft = builders.fill_draft_quickly(officer, ARREST, upto="person")
-    admin = signed_in(new_client, make.user(Role.PARTNER_ADMIN, organisation))
+    officer = signed_in(make.user(Role.REFERRER, organisation))
+    sent = make.referral(ARREST, by=officer.user).id
+    draft = make.referral(ARREST, Status.DRAFT, by=officer.user,
+                          pages=("referrer", "arrest", "charges")).id
+    admin = signed_in(make.user(Role.PARTNER_ADMIN, organisation))
     visit(admin, "/referrals/")
     visit(admin, f"/referrals/{sent}")
     visit(admin, f"/referrals/{draft}")
     visit(admin, f"/referrals/{sent}/consent/revoke")
-    coordinator = signed_in(new_client, make.user(Role.COORDINATOR))
+    coordinator = signed_in(make.user(Role.COORDINATOR))
     visit(coordinator, f"/referrals/{sent}/consent/revoke")
     page = coordinator.submit_page(f"/referrals/{sent}/consent/revoke",
                                    {"requested_on": "2/31/2026", "method": "by_phone"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.accounts.models import OrgKind, Role
 from portal.referrals.models import Referral
-from tests.referrals.helpers import ARREST, SOCIAL, audit_rows, count, partner
+from tests.referrals.helpers import ARREST, SOCIAL, audit_rows, count
 
 
 def offered(page) -> list[str]:
@@ -12,14 +12,14 @@ def offered(page) -> list[str]:
 
 
 def test_a_community_partner_is_not_offered_arrest_diversion(client, make):
-    client.sign_in(partner(make, OrgKind.COMMUNITY_PARTNER))
+    client.sign_in(make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER))
     page = client.get("/referrals/new")
     assert offered(page) == [SOCIAL]
     assert "Arrest diversion" not in page.text
 
 
 def test_a_community_partner_posting_arrest_diversion_is_refused(client, make, session):
-    user = partner(make, OrgKind.COMMUNITY_PARTNER)
+    user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
     client.sign_in(user)
     page = client.submit_page("/referrals/new", {"route": ARREST})
     assert page.status == 200
@@ -31,7 +31,7 @@ def test_a_community_partner_posting_arrest_diversion_is_refused(client, make, s
 
 
 def test_a_community_partner_can_start_a_social_contact_referral(client, make, session):
-    user = partner(make, OrgKind.COMMUNITY_PARTNER)
+    user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
     client.sign_in(user)
     response = client.submit("/referrals/new", {"route": SOCIAL}, status=302)
     [row] = session.query(Referral).all()
@@ -42,7 +42,7 @@ def test_a_community_partner_can_start_a_social_contact_referral(client, make, s
 
 
 def test_a_law_enforcement_referrer_can_use_both_routes(client, make, session):
-    user = partner(make, OrgKind.LAW_ENFORCEMENT)
+    user = make.user(Role.REFERRER, kind=OrgKind.LAW_ENFORCEMENT)
     client.sign_in(user)
     assert offered(client.get("/referrals/new")) == [ARREST, SOCIAL]
     for route in (ARREST, SOCIAL):
@@ -53,7 +53,7 @@ def test_a_law_enforcement_referrer_can_use_both_routes(client, make, session):
 
 
 def test_no_route_chosen_is_refused_with_the_summary(client, make, session):
-    client.sign_in(partner(make))
+    client.sign_in(make.user(Role.REFERRER))
     page = client.submit_page("/referrals/new", {})
     assert page.errors == ["Select the kind of referral"]
     assert page.error_targets() == ["route-0"]
@@ -61,7 +61,7 @@ def test_no_route_chosen_is_refused_with_the_summary(client, make, session):
 
 
 def test_an_unknown_route_is_refused(client, make, session):
-    client.sign_in(partner(make))
+    client.sign_in(make.user(Role.REFERRER))
     page = client.submit_page("/referrals/new", {"route": "sentencing"})
     assert page.status == 200
     assert page.errors == ["Select a kind of referral your organisation can make"]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from portal import create_app
-from portal.accounts.models import OrgKind, Role, User
+from portal.accounts.models import Role, User
 from portal.audit.models import AuditEvent
 from portal.consent.models import Consent
 from portal.eligibility import parse_facts, screen
@@ -30,19 +30,13 @@ from tests.referrals.helpers import (
     audit_rows,
     check_url,
     count,
-    partner,
     reference_on,
     referral,
     send,
-    signed_in,
     submit_quickly,
 )
 
 CHILDREN = (Consent, Screening, ReferralVersion, ReferralEvent)
-
-
-def kind_for(route: str) -> OrgKind:
-    return OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER
 
 
 def children(session, referral_id: int) -> dict[str, int]:
@@ -56,9 +50,9 @@ ONE_OF_EACH = {"Consent": 1, "Screening": 1, "ReferralVersion": 1, "ReferralEven
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_submitting_makes_everything_at_once(app, make, new_client, session, route):
-    user = partner(make, kind_for(route))
-    browser = signed_in(new_client, user)
+def test_submitting_makes_everything_at_once(app, make, signed_in, session, route):
+    user = make.referrer(route)
+    browser = signed_in(user)
     referral_id = builders.fill_draft_quickly(browser, route)
     assert children(session, referral_id) == dict.fromkeys(ONE_OF_EACH, 0), "nothing before"
     drafted = referral(session, referral_id).answers
@@ -106,10 +100,10 @@ def test_submitting_makes_everything_at_once(app, make, new_client, session, rou
         assert row.intake_deadline is None
 
 
-def test_an_unconfirmed_consent_is_caught_before_sending(make, new_client, session):
+def test_an_unconfirmed_consent_is_caught_before_sending(make, signed_in, session):
     """A consent not confirmed (an old draft, or a page tampered with) is said on the check page,
     with the way to the consent page, and nothing is sent."""
-    browser = signed_in(new_client, partner(make))
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     row = referral(session, referral_id)
     row.answers = {**row.answers, "consent": {**row.answers["consent"], "confirmed": False}}
@@ -133,10 +127,10 @@ REFUSE_SCREENINGS = {
 }
 
 
-def test_a_failure_while_submitting_leaves_nothing_behind(make, new_client, session):
+def test_a_failure_while_submitting_leaves_nothing_behind(make, signed_in, session):
     """The database refuses a row of the submission: the referral is not submitted and no
     screening, version, event, consent or audit row is kept either."""
-    browser = signed_in(new_client, partner(make))
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     for statement in REFUSE_SCREENINGS[session.get_bind().dialect.name]:
         session.execute(text(statement))
@@ -148,19 +142,11 @@ def test_a_failure_while_submitting_leaves_nothing_behind(make, new_client, sess
     assert children(session, referral_id) == dict.fromkeys(ONE_OF_EACH, 0)
 
 
-def test_thirty_reference_numbers_are_all_different_and_not_in_sequence(make, new_client,
+def test_thirty_reference_numbers_are_all_different_and_not_in_sequence(make, signed_in,
                                                                         session):
-    user = partner(make)
-    browser = signed_in(new_client, user)
-    first = builders.fill_draft_quickly(browser, ARREST)
-    filled = referral(session, first).answers
-    ids = [first]
-    for _ in range(29):
-        draft = Referral(route=ARREST, organisation_id=user.organisation_id, referrer_id=user.id,
-                         answers=filled)
-        session.add(draft)
-        session.commit()
-        ids.append(draft.id)
+    user = make.user(Role.REFERRER)
+    browser = signed_in(user)
+    ids = [make.referral(ARREST, Status.DRAFT, by=user).id for _ in range(30)]
     for referral_id in ids:
         send(browser, referral_id, status=302)
     session.expire_all()
@@ -171,8 +157,8 @@ def test_thirty_reference_numbers_are_all_different_and_not_in_sequence(make, ne
     assert len({r[:4] for r in references}) > 20, "no shared prefix counting up"
 
 
-def test_pressing_send_twice_makes_one_referral(make, new_client, session):
-    browser = signed_in(new_client, partner(make))
+def test_pressing_send_twice_makes_one_referral(make, signed_in, session):
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     first = send(browser, referral_id)
     # The second press, with a fresh token (the page it came from is gone).
@@ -188,8 +174,8 @@ def test_pressing_send_twice_makes_one_referral(make, new_client, session):
     assert not audit_rows(session, "access.refused")
 
 
-def test_a_page_sent_again_after_sending_changes_nothing(make, new_client, session):
-    browser = signed_in(new_client, partner(make))
+def test_a_page_sent_again_after_sending_changes_nothing(make, signed_in, session):
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     send(browser, referral_id, status=302)
     before = referral(session, referral_id).answers
@@ -206,8 +192,8 @@ def test_a_page_sent_again_after_sending_changes_nothing(make, new_client, sessi
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_the_stored_screening_can_be_reproduced(app, make, new_client, session, route):
-    browser = signed_in(new_client, partner(make, kind_for(route)))
+def test_the_stored_screening_can_be_reproduced(app, make, signed_in, session, route):
+    browser = signed_in(make.referrer(route))
     referral_id, _ = submit_quickly(browser, route)
     ruleset = app.extensions["portal.ruleset"]
     stored = session.scalar(select(Screening).where(Screening.referral_id == referral_id))
@@ -220,8 +206,8 @@ def test_the_stored_screening_can_be_reproduced(app, make, new_client, session, 
         .screening_decision
 
 
-def test_the_confirmation_of_a_draft_goes_back_to_check(make, new_client):
-    browser = signed_in(new_client, partner(make))
+def test_the_confirmation_of_a_draft_goes_back_to_check(make, signed_in):
+    browser = signed_in(make.user(Role.REFERRER))
     referral_id = builders.fill_draft_quickly(browser, ARREST)
     response = browser.raw.get(f"/referrals/{referral_id}/confirmation")
     assert response.status_code == 302 and response.location == check_url(referral_id)

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from portal.accounts.models import OrgKind
 from tests.pages import Page, on_page
 from tests.referrals import builders
 from tests.referrals.helpers import (
@@ -16,8 +15,6 @@ from tests.referrals.helpers import (
     SOCIAL,
     answers,
     page_data,
-    partner,
-    signed_in,
     slugs,
 )
 
@@ -35,11 +32,10 @@ def born(day: date) -> dict:
 
 
 @pytest.fixture
-def browser_for(make, new_client):
+def browser_for(make, signed_in):
     """A signed-in referrer for the route: an officer for arrest diversion, a community partner
     for social contact (as the builders' answers expect)."""
-    return lambda route: signed_in(new_client, partner(
-        make, OrgKind.LAW_ENFORCEMENT if route == ARREST else OrgKind.COMMUNITY_PARTNER))
+    return lambda route: signed_in(make.referrer(route))
 
 
 @pytest.fixture

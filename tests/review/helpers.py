@@ -1,10 +1,13 @@
-"""Shared by the review tests: people, referral rows made directly, and the coordinator's pages."""
+"""Shared by the review tests: coordinators, reading the database, and the coordinator's pages.
+
+Referrals are made by ``make.referral`` (tests/factories.py); browsers by the ``signed_in`` fixture."""
 
 from __future__ import annotations
 
 import itertools
 import re
-from datetime import UTC, date, datetime, timedelta
+import uuid
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -22,26 +25,7 @@ TODAY = date.today()
 _serial = itertools.count(1)
 
 
-# --- People ---------------------------------------------------------------------------------------
-
-def signed_in(new_client, user, **kwargs) -> Client:
-    browser = new_client()
-    response = browser.sign_in(user, **kwargs)
-    assert response.status_code == 302 and response.location == "/home", "signed in"
-    return browser
-
-
-def unique_reference() -> str:
-    """A reference in the real alphabet (no 0/O, 1/I), unique within the run."""
-    number, letters = next(_serial), "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    code = ""
-    for _ in range(8):
-        number, digit = divmod(number, len(letters))
-        code += letters[digit]
-    return f"{code[:4]}-{code[4:]}"
-
-
-# --- Referral rows, made directly (fast; the pages are driven where that is the point) -----------
+# --- The columns of each state, for raw UPDATEs (make.referral makes real rows) --------------------
 
 DECIDED = {Status.ACCEPTED, Status.DECLINED, Status.INTAKE_COMPLETED, Status.INTAKE_MISSED}
 
@@ -56,30 +40,10 @@ def columns_for(status: Status, decider: User | None) -> dict:
                   "decision_note": "Referred twice."}
     if status is Status.INTAKE_COMPLETED:
         extra["intake_completed_on"] = TODAY
+    if status is Status.SUBMITTED:  # what a draft lacks: a raw UPDATE to submitted needs it
+        extra |= {"reference": f"RAW-{uuid.uuid4().hex[:8]}", "submitted_at": datetime.now(UTC),
+                  "legal_name": "Pat Example", "date_of_birth": date(1985, 4, 2)}
     return extra
-
-
-def referral_row(session, referrer: User, *, status: Status = Status.SUBMITTED,
-                 route: str = ARREST, legal_name: str = "Pat Example",
-                 date_of_birth: date = date(1985, 4, 2), screening: str = "eligible",
-                 deadline: date | None | str = "default", age_days: int = 0,
-                 submitted_at: datetime | None = None, decider: User | None = None,
-                 **columns) -> Referral:
-    """A submitted (or later) referral as the queue and the referral page read it."""
-    submitted_at = submitted_at or (datetime.now(UTC) - timedelta(days=age_days, minutes=1))
-    if deadline == "default":
-        deadline = submitted_at.date() + timedelta(days=30) if route == ARREST else None
-    referral = Referral(
-        route=route, status=status, organisation_id=referrer.organisation_id,
-        referrer_id=referrer.id, reference=columns.pop("reference", None) or unique_reference(),
-        answers={"person": {"legal_name": legal_name, "date_of_birth": date_of_birth.isoformat(),
-                            "language": "en"}},
-        submitted_at=submitted_at, created_at=submitted_at, legal_name=legal_name,
-        date_of_birth=date_of_birth, screening_decision=screening, intake_deadline=deadline,
-        **(columns_for(status, decider) | columns))
-    session.add(referral)
-    session.commit()
-    return referral
 
 
 # --- Reading the database -------------------------------------------------------------------------

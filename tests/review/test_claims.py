@@ -9,8 +9,7 @@ from portal.accounts.models import Role
 from portal.referrals.models import Referral, ReviewNote
 from portal.referrals.states import Status
 from tests.review.helpers import (
-    act, act_page, audit_rows, count, events_of, fresh, queue_rows, referral_row, review_url,
-    signed_in, snapshot,
+    act, act_page, audit_rows, count, events_of, fresh, queue_rows, review_url, snapshot,
 )
 
 
@@ -22,11 +21,11 @@ def _buttons(page) -> list[str]:
     return [b.get_text(" ").strip() for b in page.soup.select(".portal-decisions button")]
 
 
-def test_claim_release_and_reassign_are_audited_and_shown(make, session, new_client, officer,
+def test_claim_release_and_reassign_are_audited_and_shown(make, session, signed_in, officer,
                                                           casey):
     jo = make.user(Role.COORDINATOR, casey.organisation, name="Jo Ramos")
-    referral = referral_row(session, officer)
-    browser = signed_in(new_client, casey)
+    referral = make.referral(by=officer)
+    browser = signed_in(casey)
     assert "Claim this referral" in _buttons(browser.get(review_url(referral.id)))
 
     act(browser, referral.id, "claim", status=302)
@@ -35,7 +34,8 @@ def test_claim_release_and_reassign_are_audited_and_shown(make, session, new_cli
     assert row.claimed_at is not None
     [claimed] = audit_rows(session, "referral.claimed", object_id=str(referral.id))
     assert claimed.user_id == casey.id
-    [event] = events_of(session, referral.id)
+    submitted, event = events_of(session, referral.id)
+    assert submitted.to_status is Status.SUBMITTED
     assert (event.from_status, event.to_status, event.actor_id) == (
         Status.SUBMITTED, Status.IN_REVIEW, casey.id)
     page = browser.get(review_url(referral.id))
@@ -58,7 +58,7 @@ def test_claim_release_and_reassign_are_audited_and_shown(make, session, new_cli
         (referral.reference, "Unclaimed")]
 
     act(browser, referral.id, "claim", status=302)  # in review already: no transition this time
-    assert len(events_of(session, referral.id)) == 1
+    assert len(events_of(session, referral.id)) == 2, "the submission's and the first claim's"
     assert len(audit_rows(session, "referral.claimed", object_id=str(referral.id))) == 2
 
     refused = act_page(browser, referral.id, "reassign", {"coordinator": str(jo.id), "note": ""})
@@ -88,11 +88,10 @@ def test_claim_release_and_reassign_are_audited_and_shown(make, session, new_cli
     assert snapshot(session, referral.id) == before
 
 
-def test_a_claimed_referral_cannot_be_claimed_by_another(make, session, new_client, officer, casey):
+def test_a_claimed_referral_cannot_be_claimed_by_another(make, session, signed_in, officer, casey):
     jo = make.user(Role.COORDINATOR, casey.organisation, name="Jo Ramos")
-    referral = referral_row(session, officer, status=Status.IN_REVIEW, claimed_by_id=jo.id,
-                            claimed_at=datetime.now(UTC))
-    browser = signed_in(new_client, casey)
+    referral = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=jo)
+    browser = signed_in(casey)
     page = browser.get(review_url(referral.id))
     assert "Claim this referral" not in _buttons(page)
     before = snapshot(session, referral.id)
@@ -102,11 +101,10 @@ def test_a_claimed_referral_cannot_be_claimed_by_another(make, session, new_clie
     assert snapshot(session, referral.id) == before
 
 
-def test_reassigning_only_to_an_active_coordinator(make, session, new_client, officer, casey):
-    referral = referral_row(session, officer, status=Status.IN_REVIEW, claimed_by_id=casey.id,
-                            claimed_at=datetime.now(UTC))
+def test_reassigning_only_to_an_active_coordinator(make, session, signed_in, officer, casey):
+    referral = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
     gone = make.user(Role.COORDINATOR, casey.organisation, disabled_at=datetime.now(UTC))
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     page = browser.get(review_url(referral.id))
     choices = [o["value"] for o in page.soup.select("select[name=coordinator] option")]
     assert str(casey.id) in choices and str(gone.id) not in choices
@@ -119,9 +117,9 @@ def test_reassigning_only_to_an_active_coordinator(make, session, new_client, of
     assert fresh(session, Referral, referral.id).claimed_by_id == casey.id
 
 
-def test_viewing_the_referral_page_is_audited(session, new_client, officer, casey):
-    referral = referral_row(session, officer)
-    browser = signed_in(new_client, casey)
+def test_viewing_the_referral_page_is_audited(make, session, signed_in, officer, casey):
+    referral = make.referral(by=officer)
+    browser = signed_in(casey)
     browser.get(review_url(referral.id))
     browser.get(review_url(referral.id))
     views = audit_rows(session, "referral.viewed", object_id=str(referral.id))
@@ -132,20 +130,17 @@ def test_viewing_the_referral_page_is_audited(session, new_client, officer, case
         "the queue lists; it does not open"
 
 
-def test_a_draft_is_not_found_by_staff(session, new_client, officer, casey):
-    draft = Referral(route="arrest_diversion", organisation_id=officer.organisation_id,
-                     referrer_id=officer.id, answers={})
-    session.add(draft)
-    session.commit()
-    browser = signed_in(new_client, casey)
+def test_a_draft_is_not_found_by_staff(make, session, signed_in, officer, casey):
+    draft = make.referral(status=Status.DRAFT, by=officer, pages=())
+    browser = signed_in(casey)
     browser.get(review_url(draft.id), status=404)
     browser.get(review_url(draft.id + 1000), status=404)
     assert count(session, Referral) == 1
 
 
-def test_a_working_note_is_added_and_a_blank_one_refused(session, new_client, officer, casey):
-    referral = referral_row(session, officer)
-    browser = signed_in(new_client, casey)
+def test_a_working_note_is_added_and_a_blank_one_refused(make, session, signed_in, officer, casey):
+    referral = make.referral(by=officer)
+    browser = signed_in(casey)
     url = f"/review/referrals/{referral.id}/notes"
     refused = browser.submit_page(url, {"body": "  \n "}, form_url=review_url(referral.id))
     assert refused.status == 400 and refused.title.startswith("Error: ")

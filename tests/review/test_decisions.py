@@ -3,7 +3,7 @@ the error summary, and nobody but program staff reaches them."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -14,8 +14,8 @@ from portal.referrals.models import Referral
 from portal.referrals.states import Status
 from portal.review import operations
 from tests.review.helpers import (
-    TODAY, act, act_page, audit_rows, events_of, fresh, queue_rows, referral_row, review_url,
-    signed_in, snapshot, version_on,
+    TODAY, act, act_page, audit_rows, events_of, fresh, queue_rows, review_url, snapshot,
+    version_on,
 )
 
 DECLINE = {"reason": "duplicate", "declined_by": "program", "note": "Referred twice this week."}
@@ -26,18 +26,17 @@ def _us(day) -> str:
 
 
 @pytest.fixture
-def held(session, officer, casey):
+def held(make, session, officer, casey):
     """A referral under review, claimed by Casey."""
-    return referral_row(session, officer, status=Status.IN_REVIEW, claimed_by_id=casey.id,
-                        claimed_at=datetime.now(UTC))
+    return make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
 
 
 # --- Stale versions -----------------------------------------------------------------------------
 
 def test_a_decision_on_a_stale_page_answers_409_and_keeps_the_newer_state(
-        make, session, new_client, held, casey):
+        make, session, signed_in, held, casey):
     jo = make.user(Role.COORDINATOR, casey.organisation, name="Jo Ramos")
-    a, b = signed_in(new_client, casey), signed_in(new_client, jo)
+    a, b = signed_in(casey), signed_in(jo)
     page_a, page_b = a.get(review_url(held.id)), b.get(review_url(held.id))
     assert version_on(page_a) == version_on(page_b)
 
@@ -57,10 +56,10 @@ def test_a_decision_on_a_stale_page_answers_409_and_keeps_the_newer_state(
     assert (row.status, row.decided_by_id, row.decline_reason) == (Status.ACCEPTED, casey.id, None)
 
 
-def test_every_action_checks_the_version(session, new_client, held, casey, make):
+def test_every_action_checks_the_version(session, signed_in, held, casey, make):
     """Release, accept, decline, ask and reassign: an old version is refused, nothing written."""
     jo = make.user(Role.COORDINATOR, casey.organisation)
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     data = {"accept": {}, "release": {}, "decline": DECLINE,
             "request-information": {"question": "Which shelter?"},
             "reassign": {"coordinator": str(jo.id), "note": "Over to you"}}
@@ -74,10 +73,10 @@ def test_every_action_checks_the_version(session, new_client, held, casey, make)
 
 
 def test_a_write_landing_between_the_check_and_the_save_answers_409(
-        session, new_client, held, casey, monkeypatch):
+        session, signed_in, held, casey, monkeypatch):
     """The version column is the second guard: the UPDATE of a stale row matches nothing
     (StaleDataError), which the page answers like any other stale action."""
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     page = browser.get(review_url(held.id))
     before = snapshot(session, held.id)
     check = operations.check_version
@@ -105,8 +104,8 @@ def _refused(browser, session, referral_id, action, data, *messages):
     return page
 
 
-def test_a_decline_needs_a_reason_who_declined_and_a_note(session, new_client, held, casey):
-    browser = signed_in(new_client, casey)
+def test_a_decline_needs_a_reason_who_declined_and_a_note(session, signed_in, held, casey):
+    browser = signed_in(casey)
     page = _refused(browser, session, held.id, "decline", {}, "Select a reason",
                     "Select who declined", "Enter a note explaining the decision")
     assert page.error_targets() == ["reason-0", "declined_by-0", "decline-note"]
@@ -117,19 +116,19 @@ def test_a_decline_needs_a_reason_who_declined_and_a_note(session, new_client, h
              "Enter a note explaining the decision")
 
 
-def test_a_request_for_information_must_ask_something(session, new_client, held, casey):
-    browser = signed_in(new_client, casey)
+def test_a_request_for_information_must_ask_something(session, signed_in, held, casey):
+    browser = signed_in(casey)
     page = _refused(browser, session, held.id, "request-information", {"question": " \n "},
                     "Enter what you need from the partner")
     assert page.error_targets() == ["question"]
 
 
-def test_an_override_needs_its_written_justification(session, new_client, officer, casey):
+def test_an_override_needs_its_written_justification(make, session, signed_in, officer, casey):
     """Accepting a referral the screening did not find eligible overrides it: say why."""
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     for screening in ("needs_review", "ineligible"):
-        referral = referral_row(session, officer, status=Status.IN_REVIEW, screening=screening,
-                                claimed_by_id=casey.id, claimed_at=datetime.now(UTC))
+        referral = make.referral(by=officer, status=Status.IN_REVIEW, screening=screening,
+                                 claimed_by=casey)
         page = _refused(browser, session, referral.id, "accept", {"justification": "  "},
                         "Write why you are accepting a referral the screening did not find "
                         "eligible")
@@ -142,8 +141,8 @@ def test_an_override_needs_its_written_justification(session, new_client, office
         assert "Screening overridden" in browser.get(review_url(referral.id)).text
 
 
-def test_an_eligible_referral_is_accepted_without_a_justification(session, new_client, held, casey):
-    browser = signed_in(new_client, casey)
+def test_an_eligible_referral_is_accepted_without_a_justification(session, signed_in, held, casey):
+    browser = signed_in(casey)
     page = browser.get(review_url(held.id))
     assert page.soup.find(id="justification") is None, "no override to justify"
     act(browser, held.id, "accept", page=page, status=302)
@@ -153,9 +152,9 @@ def test_an_eligible_referral_is_accepted_without_a_justification(session, new_c
     assert row.decided_at is not None
 
 
-def test_intake_completed_needs_its_date(session, new_client, officer, casey):
-    accepted = referral_row(session, officer, status=Status.ACCEPTED, decider=casey)
-    browser = signed_in(new_client, casey)
+def test_intake_completed_needs_its_date(make, session, signed_in, officer, casey):
+    accepted = make.referral(by=officer, status=Status.ACCEPTED, decider=casey)
+    browser = signed_in(casey)
     page = _refused(browser, session, accepted.id, "intake", {"outcome": "completed"},
                     "Enter the date of intake")
     assert page.error_targets() == ["completed_on"]
@@ -170,12 +169,12 @@ def test_intake_completed_needs_its_date(session, new_client, officer, casey):
     assert events_of(session, accepted.id)[-1].reason == f"Intake completed on {TODAY}"
 
 
-def test_a_decision_the_table_does_not_allow_is_refused_in_words(session, new_client, officer,
+def test_a_decision_the_table_does_not_allow_is_refused_in_words(make, session, signed_in, officer,
                                                                  casey):
     """Accepting a referral still waiting for the partner: refused, nothing written."""
-    waiting = referral_row(session, officer, status=Status.NEEDS_INFORMATION,
-                           claimed_by_id=casey.id, claimed_at=datetime.now(UTC))
-    browser = signed_in(new_client, casey)
+    waiting = make.referral(by=officer, status=Status.NEEDS_INFORMATION,
+                            claimed_by=casey)
+    browser = signed_in(casey)
     _refused(browser, session, waiting.id, "accept", {},
              "A referral that is needs information cannot become accepted")
     _refused(browser, session, waiting.id, "decline", DECLINE,
@@ -190,14 +189,13 @@ ACTIONS = {"claim": {}, "release": {}, "accept": {"justification": "x"}, "declin
 
 
 @pytest.mark.parametrize("role", [Role.REFERRER, Role.PARTNER_ADMIN])
-def test_partners_reach_no_queue_page_and_change_nothing(make, session, new_client, officer,
+def test_partners_reach_no_queue_page_and_change_nothing(make, session, signed_in, officer,
                                                           casey, role):
-    held = referral_row(session, officer, status=Status.IN_REVIEW, claimed_by_id=casey.id,
-                        claimed_at=datetime.now(UTC))
-    accepted = referral_row(session, officer, status=Status.ACCEPTED, decider=casey)
+    held = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
+    accepted = make.referral(by=officer, status=Status.ACCEPTED, decider=casey)
     # The officer's own organisation: the partner can see these referrals on their own pages.
     partner = officer if role is Role.REFERRER else make.user(role, officer.organisation)
-    browser = signed_in(new_client, partner)
+    browser = signed_in(partner)
     browser.get("/review/", status=403)
     browser.get(review_url(held.id), status=403)
     token = browser.get("/home").csrf_token()
@@ -216,9 +214,8 @@ def test_partners_reach_no_queue_page_and_change_nothing(make, session, new_clie
     assert len(audit_rows(session, "access.refused", user_id=partner.id)) == refusals + 16
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, session, officer, casey):
-    held = referral_row(session, officer, status=Status.IN_REVIEW, claimed_by_id=casey.id,
-                        claimed_at=datetime.now(UTC))
+def test_anonymous_visitors_are_sent_to_sign_in(make, client, session, officer, casey):
+    held = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
     for url in ("/review/", review_url(held.id), "/review/?status=submitted"):
         response = client.raw.get(url)
         assert response.status_code == 302 and response.location.startswith("/sign-in"), url
@@ -232,9 +229,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, session, officer, casey)
     assert snapshot(session, held.id) == before
 
 
-def test_program_administrators_decide_too(make, session, new_client, held, casey):
+def test_program_administrators_decide_too(make, session, signed_in, held, casey):
     admin = make.user(Role.PROGRAM_ADMIN, casey.organisation)
-    browser = signed_in(new_client, admin)
+    browser = signed_in(admin)
     assert [r["Reference"] for r in queue_rows(browser.get("/review/"))] == [held.reference]
     act(browser, held.id, "decline", DECLINE, status=302)
     row = fresh(session, Referral, held.id)

@@ -17,7 +17,7 @@ from portal.demo.commands import demo
 from portal.referrals.models import Referral
 from portal.referrals.states import OPEN, Status
 from portal.review.queries import QUEUE_STATUSES
-from tests.review.helpers import queue_rows, review_url, signed_in
+from tests.review.helpers import queue_rows, review_url
 
 DECIDED = {Status.ACCEPTED, Status.DECLINED, Status.INTAKE_COMPLETED, Status.INTAKE_MISSED}
 
@@ -46,7 +46,7 @@ def _satisfies_every_check(r: Referral) -> list[str]:
     return broken
 
 
-def test_demo_with_500_referrals(app, session, new_client):
+def test_demo_with_500_referrals(app, session, signed_in):
     started = datetime.now(UTC)
     result = app.test_cli_runner().invoke(demo, ["--referrals", "500"])
     assert result.exit_code == 0, result.output
@@ -78,7 +78,7 @@ def test_demo_with_500_referrals(app, session, new_client):
 
     # The coordinator's pages show them: one referral of each status, and the queue.
     coordinator = session.scalar(select(User).where(User.email == "coordinator@lead.demo"))
-    browser = signed_in(new_client, coordinator, password=demo_accounts.PASSWORD)
+    browser = signed_in(coordinator, password=demo_accounts.PASSWORD)
     for status in statuses:
         example = next(r for r in rows if r.status is status)
         page = browser.get(review_url(example.id))

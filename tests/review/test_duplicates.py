@@ -10,7 +10,7 @@ import pytest
 from portal.referrals.models import Referral
 from portal.referrals.states import Status
 from portal.review.duplicates import similar
-from tests.review.helpers import count, referral_row, review_url, signed_in
+from tests.review.helpers import count, review_url
 
 BORN = date(1979, 6, 14)
 
@@ -25,12 +25,12 @@ def _matches(page) -> list[str]:
     ("Smith, John", "John Smith"),
     ("MARIA LOPEZ", "maria  lopez"),
 ])
-def test_similar_names_with_the_same_birthday_are_flagged(session, new_client, officer, casey,
+def test_similar_names_with_the_same_birthday_are_flagged(make, session, signed_in, officer, casey,
                                                           earlier, later):
-    first = referral_row(session, officer, legal_name=earlier, date_of_birth=BORN, age_days=40,
-                         status=Status.DECLINED, decider=casey)
-    second = referral_row(session, officer, legal_name=later, date_of_birth=BORN)
-    browser = signed_in(new_client, casey)
+    first = make.referral(by=officer, legal_name=earlier, date_of_birth=BORN, age_days=40,
+                          status=Status.DECLINED, decider=casey)
+    second = make.referral(by=officer, legal_name=later, date_of_birth=BORN)
+    browser = signed_in(casey)
     page = browser.get(review_url(second.id))
     assert _matches(page) == [f"Possible match: {first.reference}"]
     link = page.soup.select_one("#possible-matches a")
@@ -40,25 +40,25 @@ def test_similar_names_with_the_same_birthday_are_flagged(session, new_client, o
     assert count(session, Referral) == 2, "flagged, never merged"
 
 
-def test_different_birthdays_or_different_names_are_not_flagged(session, new_client, officer,
+def test_different_birthdays_or_different_names_are_not_flagged(make, session, signed_in, officer,
                                                                 casey):
-    referral = referral_row(session, officer, legal_name="John Smith", date_of_birth=BORN)
-    referral_row(session, officer, legal_name="John Smith", date_of_birth=date(1979, 6, 15))
-    referral_row(session, officer, legal_name="Jon Smith", date_of_birth=date(1980, 6, 14))
-    referral_row(session, officer, legal_name="Joan Smyth", date_of_birth=BORN)
-    referral_row(session, officer, legal_name="Maria Lopez", date_of_birth=BORN)
-    page = signed_in(new_client, casey).get(review_url(referral.id))
+    referral = make.referral(by=officer, legal_name="John Smith", date_of_birth=BORN)
+    make.referral(by=officer, legal_name="John Smith", date_of_birth=date(1979, 6, 15))
+    make.referral(by=officer, legal_name="Jon Smith", date_of_birth=date(1980, 6, 14))
+    make.referral(by=officer, legal_name="Joan Smyth", date_of_birth=BORN)
+    make.referral(by=officer, legal_name="Maria Lopez", date_of_birth=BORN)
+    page = signed_in(casey).get(review_url(referral.id))
     assert page.soup.find(id="possible-matches") is None
     assert "Possible match" not in page.text
 
 
-def test_several_matches_are_listed_newest_first(session, new_client, officer, casey):
-    oldest = referral_row(session, officer, legal_name="Jon Smith", date_of_birth=BORN,
-                          age_days=300, status=Status.WITHDRAWN)
-    newer = referral_row(session, officer, legal_name="John Smyth", date_of_birth=BORN,
-                         age_days=20)
-    referral = referral_row(session, officer, legal_name="John Smith", date_of_birth=BORN)
-    page = signed_in(new_client, casey).get(review_url(referral.id))
+def test_several_matches_are_listed_newest_first(make, session, signed_in, officer, casey):
+    oldest = make.referral(by=officer, legal_name="Jon Smith", date_of_birth=BORN,
+                           age_days=300, status=Status.WITHDRAWN)
+    newer = make.referral(by=officer, legal_name="John Smyth", date_of_birth=BORN,
+                          age_days=20)
+    referral = make.referral(by=officer, legal_name="John Smith", date_of_birth=BORN)
+    page = signed_in(casey).get(review_url(referral.id))
     assert _matches(page) == [f"Possible match: {newer.reference}",
                               f"Possible match: {oldest.reference}"]
 

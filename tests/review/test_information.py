@@ -7,20 +7,18 @@ from sqlalchemy import select
 
 from portal.referrals.models import InformationRequest, Referral, ReferralVersion
 from portal.referrals.states import Status
-from tests.referrals import builders
-from tests.review.helpers import (
-    act, audit_rows, events_of, fresh, queue_rows, review_url, signed_in,
-)
+from tests.review.helpers import act, audit_rows, events_of, fresh, queue_rows, review_url
 
 QUESTION = "Which shelter is the person staying at this week?"
 ANSWER = "Harbor Light, bed 12, until Friday."
 
 
 def test_the_coordinator_asks_the_partner_answers_and_both_versions_are_kept(
-        session, new_client, officer, casey):
-    partner = signed_in(new_client, officer)
-    referral_id, reference = builders.submit(partner, "arrest_diversion")
-    coordinator = signed_in(new_client, casey)
+        make, session, signed_in, officer, casey):
+    partner = signed_in(officer)
+    sent = make.referral(by=officer)
+    referral_id, reference = sent.id, sent.reference
+    coordinator = signed_in(casey)
 
     act(coordinator, referral_id, "claim", status=302)
     act(coordinator, referral_id, "request-information", {"question": QUESTION}, status=302)

@@ -18,25 +18,23 @@ from portal.referrals.models import Referral
 from portal.referrals.states import Status
 from portal.review.queries import PAGE_SIZE, QUEUE_STATUSES
 from tests.pages import on_page
-from tests.review.helpers import (
-    SOCIAL, TODAY, counts_on, queue_rows, referral_row, references_on, signed_in,
-)
+from tests.review.helpers import SOCIAL, TODAY, counts_on, queue_rows, references_on
 
 NOW = datetime.now(UTC)
 
 
-def test_each_row_shows_what_the_coordinator_triages_by(session, new_client, officer, casey):
-    overdue = referral_row(session, officer, status=Status.ACCEPTED, decider=casey, age_days=33,
-                           deadline=TODAY - timedelta(days=3), screening="needs_review")
-    one_day = referral_row(session, officer, status=Status.ACCEPTED, decider=casey, age_days=31,
-                           deadline=TODAY - timedelta(days=1))
-    due_today = referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
-                             deadline=TODAY)
-    tomorrow = referral_row(session, officer, deadline=TODAY + timedelta(days=1))
-    fresh_one = referral_row(session, officer, status=Status.IN_REVIEW, age_days=4,
-                             claimed_by_id=casey.id, claimed_at=NOW, screening="ineligible")
-    social = referral_row(session, officer, route=SOCIAL, age_days=1)
-    page = signed_in(new_client, casey).get("/review/")
+def test_each_row_shows_what_the_coordinator_triages_by(make, session, signed_in, officer, casey):
+    overdue = make.referral(by=officer, status=Status.ACCEPTED, decider=casey, age_days=33,
+                            intake_deadline=TODAY - timedelta(days=3), screening="needs_review")
+    one_day = make.referral(by=officer, status=Status.ACCEPTED, decider=casey, age_days=31,
+                            intake_deadline=TODAY - timedelta(days=1))
+    due_today = make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
+                              intake_deadline=TODAY)
+    tomorrow = make.referral(by=officer, intake_deadline=TODAY + timedelta(days=1))
+    fresh_one = make.referral(by=officer, status=Status.IN_REVIEW, age_days=4,
+                              claimed_by=casey, screening="ineligible")
+    social = make.referral(by=officer, route=SOCIAL, age_days=1)
+    page = signed_in(casey).get("/review/")
     rows = {row["Reference"]: row for row in queue_rows(page)}
     partner = officer.organisation.name
 
@@ -69,32 +67,31 @@ def mixed(make, session, officer, casey):
     """Open referrals that differ in one thing each, and closed ones the queue never shows."""
     outreach = make.user(Role.REFERRER, make.org(OrgKind.COMMUNITY_PARTNER), name="Sam Okafor")
     jo = make.user(Role.COORDINATOR, casey.organisation, name="Jo Ramos")
-    held = {"claimed_at": NOW}
     rows = {
-        "a": referral_row(session, officer, deadline=TODAY + timedelta(days=10)),
-        "b": referral_row(session, officer, status=Status.IN_REVIEW, screening="needs_review",
-                          deadline=TODAY + timedelta(days=20), claimed_by_id=casey.id, **held),
-        "c": referral_row(session, outreach, status=Status.IN_REVIEW, route=SOCIAL,
-                          screening="ineligible", claimed_by_id=jo.id, **held),
-        "d": referral_row(session, outreach, status=Status.NEEDS_INFORMATION, route=SOCIAL,
-                          claimed_by_id=casey.id, **held),
-        "e": referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
-                          deadline=TODAY - timedelta(days=2), age_days=32),
-        "f": referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
-                          screening="needs_review", deadline=TODAY + timedelta(days=1)),
-        "g": referral_row(session, officer, status=Status.SUBMITTED, screening="ineligible",
-                          deadline=TODAY - timedelta(days=1), age_days=31),
+        "a": make.referral(by=officer, intake_deadline=TODAY + timedelta(days=10)),
+        "b": make.referral(by=officer, status=Status.IN_REVIEW, screening="needs_review",
+                           intake_deadline=TODAY + timedelta(days=20), claimed_by=casey),
+        "c": make.referral(by=outreach, status=Status.IN_REVIEW, route=SOCIAL,
+                           screening="ineligible", claimed_by=jo),
+        "d": make.referral(by=outreach, status=Status.NEEDS_INFORMATION, route=SOCIAL,
+                           claimed_by=casey),
+        "e": make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
+                           intake_deadline=TODAY - timedelta(days=2), age_days=32),
+        "f": make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
+                           screening="needs_review", intake_deadline=TODAY + timedelta(days=1)),
+        "g": make.referral(by=officer, status=Status.SUBMITTED, screening="ineligible",
+                           intake_deadline=TODAY - timedelta(days=1), age_days=31),
     }
-    closed = [referral_row(session, officer, status=s, decider=casey,
-                           deadline=TODAY - timedelta(days=9))
+    closed = [make.referral(by=officer, status=s, decider=casey,
+                            intake_deadline=TODAY - timedelta(days=9))
               for s in (Status.DECLINED, Status.WITHDRAWN, Status.INTAKE_COMPLETED,
                         Status.INTAKE_MISSED)]
     return rows, closed, outreach, jo
 
 
-def test_filters_in_the_url_each_narrow_the_rows(new_client, casey, officer, mixed):
+def test_filters_in_the_url_each_narrow_the_rows(signed_in, casey, officer, mixed):
     rows, closed, outreach, _ = mixed
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     cases = {
         "": "abcdefg",
         "status=submitted": "ag",
@@ -129,9 +126,9 @@ def test_filters_in_the_url_each_narrow_the_rows(new_client, casey, officer, mix
 
 
 def test_an_unknown_filter_value_is_an_error_and_the_other_filters_still_apply(
-        new_client, casey, mixed):
+        signed_in, casey, mixed):
     rows = mixed[0]
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     page = browser.get("/review/?status=bogus&route=social_contact&partner=x")
     assert page.title.startswith("Error: ")
     assert page.errors == ["Not a valid choice.", "Not a valid choice."]
@@ -139,8 +136,8 @@ def test_an_unknown_filter_value_is_an_error_and_the_other_filters_still_apply(
     assert sorted(references_on(page)) == sorted([rows["c"].reference, rows["d"].reference])
 
 
-def test_counts_per_status_link_to_their_filter(new_client, casey, mixed):
-    browser = signed_in(new_client, casey)
+def test_counts_per_status_link_to_their_filter(signed_in, casey, mixed):
+    browser = signed_in(casey)
     expected = {"submitted": 2, "in review": 2, "needs information": 1, "accepted": 2}
     for query in ("", "?route=social_contact", "?claimed=me"):
         page = browser.get(f"/review/{query}")
@@ -149,20 +146,20 @@ def test_counts_per_status_link_to_their_filter(new_client, casey, mixed):
     assert links == [f"/review/?status={s.value}" for s in QUEUE_STATUSES]
 
 
-def test_nearest_deadline_first_then_the_oldest(session, new_client, officer, casey):
+def test_nearest_deadline_first_then_the_oldest(make, session, signed_in, officer, casey):
     soon = TODAY + timedelta(days=2)
     later = TODAY + timedelta(days=9)
     made = [
-        ("later", referral_row(session, officer, deadline=later)),
-        ("soon_newer", referral_row(session, officer, deadline=soon, age_days=1)),
-        ("none_newer", referral_row(session, officer, route=SOCIAL, age_days=2)),
-        ("soon_older", referral_row(session, officer, deadline=soon, age_days=8)),
-        ("overdue", referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
-                                 deadline=TODAY - timedelta(days=4))),
-        ("none_older", referral_row(session, officer, route=SOCIAL, age_days=20)),
+        ("later", make.referral(by=officer, intake_deadline=later)),
+        ("soon_newer", make.referral(by=officer, intake_deadline=soon, age_days=1)),
+        ("none_newer", make.referral(by=officer, route=SOCIAL, age_days=2)),
+        ("soon_older", make.referral(by=officer, intake_deadline=soon, age_days=8)),
+        ("overdue", make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
+                                  intake_deadline=TODAY - timedelta(days=4))),
+        ("none_older", make.referral(by=officer, route=SOCIAL, age_days=20)),
     ]
     by_name = {name: row.reference for name, row in made}
-    page = signed_in(new_client, casey).get("/review/")
+    page = signed_in(casey).get("/review/")
     assert references_on(page) == [by_name[n] for n in (
         "overdue", "soon_older", "soon_newer", "later", "none_older", "none_newer")]
     assert page.soup.find(string=re.compile("nearest intake deadline first, then the oldest"))
@@ -189,7 +186,7 @@ def statements(app):
     event.remove(engine, "before_cursor_execute", capture)
 
 
-def test_pages_of_50_by_keyset_continue_exactly(app, connection, session, new_client, casey,
+def test_pages_of_50_by_keyset_continue_exactly(app, connection, session, signed_in, casey,
                                                is_postgres, statements):
     """120 open referrals (1,080 closed), made by the demo generator: three pages, no
     duplicate, no gap, no OFFSET. On PostgreSQL the session's time zone is not UTC, as on a
@@ -202,7 +199,7 @@ def test_pages_of_50_by_keyset_continue_exactly(app, connection, session, new_cl
     expected = _expected_order(session)
     assert len(expected) == 120
 
-    browser = signed_in(new_client, casey)
+    browser = signed_in(casey)
     statements.clear()
     seen, url, pages = [], "/review/", 0
     while url:
@@ -226,11 +223,11 @@ def test_pages_of_50_by_keyset_continue_exactly(app, connection, session, new_cl
             assert statement.endswith("OFFSET ?") and parameters[-1] == 0, statement
 
 
-def test_the_next_link_keeps_the_filters(session, new_client, officer, casey):
+def test_the_next_link_keeps_the_filters(make, session, signed_in, officer, casey):
     for index in range(PAGE_SIZE + 3):
-        referral_row(session, officer, deadline=TODAY + timedelta(days=index % 7), age_days=index)
-    referral_row(session, officer, route=SOCIAL)  # filtered out
-    browser = signed_in(new_client, casey)
+        make.referral(by=officer, intake_deadline=TODAY + timedelta(days=index % 7), age_days=index)
+    make.referral(by=officer, route=SOCIAL)  # filtered out
+    browser = signed_in(casey)
     first = browser.get("/review/?route=arrest_diversion&claimed=unclaimed")
     link = first.soup.find("a", string=re.compile(r"^Next \d+ referrals$"))
     query = parse_qs(urlsplit(link["href"]).query)
@@ -242,20 +239,20 @@ def test_the_next_link_keeps_the_filters(session, new_client, officer, casey):
     assert browser.get("/review/?after=nonsense").status == 200, "a bad cursor starts over"
 
 
-def test_a_full_last_page_links_to_no_empty_page(session, new_client, officer, casey):
+def test_a_full_last_page_links_to_no_empty_page(make, session, signed_in, officer, casey):
     for index in range(PAGE_SIZE):
-        referral_row(session, officer, age_days=index % 20)
-    page = signed_in(new_client, casey).get("/review/")
+        make.referral(by=officer, age_days=index % 20)
+    page = signed_in(casey).get("/review/")
     assert len(references_on(page)) == PAGE_SIZE
     assert page.soup.find("a", string=re.compile(r"^Next")) is None
 
 
-def test_the_referral_page_says_the_deadline_in_words(session, new_client, officer, casey):
-    browser = signed_in(new_client, casey)
+def test_the_referral_page_says_the_deadline_in_words(make, session, signed_in, officer, casey):
+    browser = signed_in(casey)
     for days, words in ((-1, "overdue by 1 day"), (-6, "overdue by 6 days"), (0, "due today"),
                         (1, "1 day left"), (12, "12 days left")):
-        referral = referral_row(session, officer, status=Status.ACCEPTED, decider=casey,
-                                deadline=TODAY + timedelta(days=days))
+        referral = make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
+                                 intake_deadline=TODAY + timedelta(days=days))
         line = browser.get(f"/review/referrals/{referral.id}").soup.find(id="status").parent
         deadline = on_page(referral.intake_deadline)
         assert f"intake deadline {deadline} ({words})" in " ".join(line.get_text().split())
