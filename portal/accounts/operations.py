@@ -109,6 +109,12 @@ def sign_out(user: User) -> None:
     audit.record("sign_out", actor=user)
 
 
+def sign_out_other_sessions(user: User) -> int:
+    ended = sessions.end_others(user, "signed out elsewhere")
+    audit.record("sessions.others_ended", actor=user, subject=user, detail={"ended": ended})
+    return ended
+
+
 # --- Invitations -------------------------------------------------------------------------------
 
 def invite_user(actor: User, organisation: Organisation, *, name: str, email: str, role: Role,

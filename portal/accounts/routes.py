@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from portal import audit, db
-from portal.accounts import mfa, operations
+from portal.accounts import mfa, operations, pending, sessions
 from portal.accounts.access import public, safe_next, signed_in
 from portal.accounts.forms import (
     AcceptInvitationForm, ChangePasswordForm, CodeForm, ConfirmForm, ProfileForm, ResetPasswordForm,
@@ -16,8 +16,6 @@ from portal.accounts.models import OrgKind, User
 from portal.web.security import account_key, csrf_in_form, limiter
 
 bp = Blueprint("accounts", __name__)
-PENDING = "pending_user_id"
-PENDING_NEXT = "pending_next"
 ENROL_SECRET = "enrol_secret"
 SIGN_IN_FAILED = ("The email address or password is not right, or the account is locked after too "
                   "many attempts. Check them and try again, or wait 10 minutes")
@@ -35,9 +33,7 @@ def sign_in():
     if form.validate_on_submit():
         user = operations.check_password(form.email.data, form.password.data)
         if user is not None:
-            session.clear()
-            session[PENDING] = user.id
-            session[PENDING_NEXT] = safe_next(form.next.data, "")
+            pending.remember(user, safe_next(form.next.data, ""))
             return redirect(url_for("accounts.second_factor"))
         form.password.errors.append(SIGN_IN_FAILED)
     expired = request.args.get("expired")
@@ -48,14 +44,15 @@ def sign_in():
 @public
 @csrf_in_form
 @limiter.limit("10/minute", methods=["POST"])
+@limiter.limit("10/hour", methods=["POST"], key_func=pending.code_limit_key)
 def second_factor():
-    user = db.session().get(User, session.get(PENDING, 0))
+    user = pending.pending_user()
     if user is None:
         return redirect(url_for("accounts.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
         if operations.check_second_factor(user, form.code.data):
-            target = safe_next(session.get(PENDING_NEXT), url_for("accounts.home"))
+            target = safe_next(pending.pending_next(), url_for("accounts.home"))
             operations.complete_sign_in(user)
             return redirect(target)
         form.code.errors.append("The code is not right, or it has been used already. Enter the "
@@ -183,6 +180,21 @@ def change_password():
                   "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/profile/sessions")
+@signed_in()
+def your_sessions():
+    return render_template("accounts/sessions.html", records=sessions.active(current_user),
+                           this_one=sessions.current(), form=ConfirmForm())
+
+
+@bp.route("/profile/sessions/sign-out-others", methods=["POST"])
+@signed_in()
+def sign_out_others():
+    operations.sign_out_other_sessions(current_user)
+    flash("You have signed out of your other sessions.", "success")
+    return redirect(url_for("accounts.your_sessions"))
 
 
 @bp.route("/profile/recovery-codes", methods=["POST"])
