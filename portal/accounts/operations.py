@@ -47,6 +47,8 @@ def check_password(email: str, password: str) -> User | None:
     """The first factor. Unknown, disabled, locked and wrong all look the same from outside."""
     user = find_user_by_email(email)
     correct = _hasher().verify(user.password_hash if user else None, password)
+    if user is not None:
+        _lock_row(user)
     if user is None or not user.enrolled:
         audit.record("sign_in.password", outcome="failure", detail={"reason": "unknown account"})
         return None
@@ -62,6 +64,7 @@ def check_password(email: str, password: str) -> User | None:
 
 def check_second_factor(user: User, code: str) -> bool:
     """A TOTP code (each usable once) or an unused recovery code."""
+    _lock_row(user)
     if user.disabled_at is not None or user.is_locked(db.utcnow()):
         audit.record("sign_in.code", actor=user, outcome="refused", detail={"reason": "locked"})
         return False
@@ -73,6 +76,14 @@ def check_second_factor(user: User, code: str) -> bool:
         return True
     register_failure(user, "wrong code")
     return False
+
+
+def _lock_row(user: User) -> None:
+    """Hold the user's row until the request commits, and read it afresh: two attempts at once
+    then take turns, so a code cannot be used twice and no failure goes uncounted (on SQLite,
+    BEGIN IMMEDIATE serialises the requests already)."""
+    db.session().execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session().refresh(user)
 
 
 def _use_recovery_code(user: User, typed: str) -> bool:
