@@ -134,6 +134,10 @@ def check(settings: Settings) -> None:
         )
     if settings.argon2_profile != "production":
         raise ConfigError("production must use the production argon2 parameters")
+    if settings.ratelimit_enabled and settings.ratelimit_storage_uri.startswith("memory://"):
+        # Each gunicorn worker would count on its own: N workers, N times the limit.
+        raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store in production, like "
+                          "redis://127.0.0.1:6379 (memory:// counts per worker)")
 
 
 def _development_secret_key() -> str:
