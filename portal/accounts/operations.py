@@ -8,7 +8,7 @@ from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select
 
 from portal import audit, db
-from portal.accounts import mfa, sessions
+from portal.accounts import emails, mfa, sessions
 from portal.accounts.models import (
     Invitation, Organisation, OrgKind, PasswordReset, RecoveryCode, Role, User, roles_for,
 )
@@ -34,7 +34,7 @@ def _hasher():
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return emails.normalise(email)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -133,8 +133,13 @@ def invite_user(actor: User, organisation: Organisation, *, name: str, email: st
     """Create the user, not yet enrolled, and a single-use link. Returns the link to show."""
     if role not in roles_for(organisation.kind):
         raise Refused(f"Choose a role that a {organisation.kind.label.lower()} can hold", "role")
-    if find_user_by_email(email) is not None:
-        raise Refused("That email address already has an account. Enter a different one", "email")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if actor.role is Role.PROGRAM_ADMIN or existing.organisation_id == organisation.id:
+            # Someone this administrator can see already: saying so tells them nothing new.
+            raise Refused("That email address already has an account. Enter a different one",
+                          "email")
+        return _invitation_not_sent(actor, organisation, existing)
     user = User(organisation=organisation, name=name.strip(), email=normalise_email(email),
                 role=role, phone=phone or None, badge_number=badge_number or None)
     db.session().add(user)
@@ -143,6 +148,19 @@ def invite_user(actor: User, organisation: Organisation, *, name: str, email: st
     audit.record("user.invited", actor=actor, subject=user, organisation_id=organisation.id,
                  detail={"role": role.value})
     return link
+
+
+def _invitation_not_sent(actor: User, organisation: Organisation, existing: User) -> str:
+    """An account in another organisation: answer exactly as for a new one (a link that leads
+    nowhere), so the form cannot be used to learn who has an account where. The owner is told."""
+    audit.record("user.invite_not_sent", actor=actor, subject=existing,
+                 organisation_id=organisation.id, detail={"reason": "email has an account"})
+    queue_email(existing.email, "Someone tried to invite you to the LEAD Referral Portal",
+                f"Hello {existing.name},\n\nAn administrator at {organisation.name} tried to "
+                "invite this email address to the LEAD Referral Portal. You already have an "
+                "account, so nothing has changed. If you expected this, tell them to ask the "
+                "program's administrators.\n")
+    return external_url("accounts.accept_invitation", token=new_token()[0])
 
 
 def reinvite(actor: User, user: User) -> str:
