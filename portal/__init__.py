@@ -19,6 +19,7 @@ def create_app(config: Settings | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "static"), instance_path=str(INSTANCE))
     _configure(app, settings)
+    _trust_proxies(app, settings)
     _connect_database(app, settings)
     _load_rules(app, settings)
     _secure(app)
@@ -35,7 +36,9 @@ def _configure(app: Flask, settings: Settings) -> None:
         TESTING=settings.testing,
         MAX_CONTENT_LENGTH=settings.max_content_length,
         MAX_FORM_MEMORY_SIZE=settings.max_content_length,
-        SESSION_COOKIE_NAME="session",
+        # __Host-: the browser keeps it only if Secure, for Path=/ and with no Domain, so no
+        # other host (a sibling subdomain) can plant or overwrite it. Plain http needs "session".
+        SESSION_COOKIE_NAME="__Host-session" if settings.secure_cookies else "session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
@@ -46,6 +49,16 @@ def _configure(app: Flask, settings: Settings) -> None:
     )
     app.extensions["portal.settings"] = settings
     app.extensions["portal.hasher"] = Hasher(settings.argon2_profile)
+
+
+def _trust_proxies(app: Flask, settings: Settings) -> None:
+    """Behind N proxies, take the client's address and scheme from the headers they add (the
+    N-th address from the right); with none, the headers are ignored, since anyone can send them."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    if settings.trusted_proxies:
+        count = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _connect_database(app: Flask, settings: Settings) -> None:

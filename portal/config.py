@@ -30,6 +30,12 @@ class Settings:
     # Sign-in (security.md: 5 failures lock for 10 minutes).
     max_failed_sign_ins: int = 5
     lockout_seconds: int = 10 * 60
+    # The password accepted, the code not yet given: how long that state lasts.
+    pending_sign_in_seconds: int = 5 * 60
+    # A new sign-in ends the user's oldest sessions beyond this many.
+    max_sessions_per_user: int = 3
+    # How many proxies in front of the portal add X-Forwarded-For/-Proto (0: trust none).
+    trusted_proxies: int = 0
     invitation_days: int = 7
     password_reset_minutes: int = 60
     # "production" uses argon2-cffi's RFC 9106 low-memory profile; "fast" is for tests only.
@@ -76,6 +82,9 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         ruleset_path=env.get("LEAD_RULESET") or None,
         ratelimit_enabled=env.get("RATELIMIT_ENABLED", "1") not in {"0", "false", "no"},
         ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        trusted_proxies=_whole_number(env, "TRUSTED_PROXIES", _DEFAULT.trusted_proxies),
+        max_sessions_per_user=_whole_number(env, "MAX_SESSIONS_PER_USER",
+                                            _DEFAULT.max_sessions_per_user, least=1),
         smtp_host=env.get("SMTP_HOST") or None,
         smtp_port=int(env.get("SMTP_PORT", "25")),
         mail_sender=env.get("MAIL_SENDER", _DEFAULT.mail_sender),
@@ -92,6 +101,15 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         settings = settings.with_(secret_key=_development_secret_key())
     check(settings)
     return settings
+
+
+def _whole_number(env, name: str, default: int, least: int = 0) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < least:
+        raise ConfigError(f"{name} must be a whole number of at least {least}, not {text!r}")
+    return int(text)
 
 
 def check(settings: Settings) -> None:
@@ -116,6 +134,10 @@ def check(settings: Settings) -> None:
         )
     if settings.argon2_profile != "production":
         raise ConfigError("production must use the production argon2 parameters")
+    if settings.ratelimit_enabled and settings.ratelimit_storage_uri.startswith("memory://"):
+        # Each gunicorn worker would count on its own: N workers, N times the limit.
+        raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store in production, like "
+                          "redis://127.0.0.1:6379 (memory:// counts per worker)")
 
 
 def _development_secret_key() -> str:

@@ -53,7 +53,7 @@ def test_production_without_a_strong_secret_key_refuses_to_start(fresh_database)
 
 def test_production_refuses_demo_data(fresh_database):
     env = {"LEAD_ENV": "production", "SECRET_KEY": "0123456789abcdef" * 4,
-           "DATABASE_URL": fresh_database}
+           "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "DATABASE_URL": fresh_database}
     result = run("demo", env_changes=env, check=False)
     assert result.returncode != 0 and "development only" in result.stderr
     result = run("demo", "code", ACCOUNTS[0].email, env_changes=env, check=False)

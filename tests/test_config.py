@@ -5,7 +5,8 @@ import pytest
 from portal.config import ConfigError, from_env
 from portal.receipts.documents import PAPER_SIZES, paper_size
 
-STRONG = {"LEAD_ENV": "production", "SECRET_KEY": "0123456789abcdef" * 4}
+STRONG = {"LEAD_ENV": "production", "SECRET_KEY": "0123456789abcdef" * 4,
+          "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"}
 
 
 def test_receipts_paper_size_and_time_zone_come_from_the_environment():

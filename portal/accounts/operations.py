@@ -13,16 +13,9 @@ from portal.accounts.models import (
     Invitation, Organisation, OrgKind, PasswordReset, RecoveryCode, Role, User, roles_for,
 )
 from portal.accounts.tokens import digest, new_token
+from portal.errors import Refused
 from portal.notifications import queue_email
-
-
-class Refused(Exception):
-    """The operation cannot be done as asked; ``message`` says why, for the form's ``field``."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+from portal.web import emails
 
 
 def _settings():
@@ -34,7 +27,7 @@ def _hasher():
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    return emails.normalise(email)
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -47,6 +40,8 @@ def check_password(email: str, password: str) -> User | None:
     """The first factor. Unknown, disabled, locked and wrong all look the same from outside."""
     user = find_user_by_email(email)
     correct = _hasher().verify(user.password_hash if user else None, password)
+    if user is not None:
+        _lock_row(user)
     if user is None or not user.enrolled:
         audit.record("sign_in.password", outcome="failure", detail={"reason": "unknown account"})
         return None
@@ -62,6 +57,7 @@ def check_password(email: str, password: str) -> User | None:
 
 def check_second_factor(user: User, code: str) -> bool:
     """A TOTP code (each usable once) or an unused recovery code."""
+    _lock_row(user)
     if user.disabled_at is not None or user.is_locked(db.utcnow()):
         audit.record("sign_in.code", actor=user, outcome="refused", detail={"reason": "locked"})
         return False
@@ -73,6 +69,14 @@ def check_second_factor(user: User, code: str) -> bool:
         return True
     register_failure(user, "wrong code")
     return False
+
+
+def _lock_row(user: User) -> None:
+    """Hold the user's row until the request commits, and read it afresh: two attempts at once
+    then take turns, so a code cannot be used twice and no failure goes uncounted (on SQLite,
+    BEGIN IMMEDIATE serialises the requests already)."""
+    db.session().execute(select(User.id).where(User.id == user.id).with_for_update())
+    db.session().refresh(user)
 
 
 def _use_recovery_code(user: User, typed: str) -> bool:
@@ -109,6 +113,12 @@ def sign_out(user: User) -> None:
     audit.record("sign_out", actor=user)
 
 
+def sign_out_other_sessions(user: User) -> int:
+    ended = sessions.end_others(user, "signed out elsewhere")
+    audit.record("sessions.others_ended", actor=user, subject=user, detail={"ended": ended})
+    return ended
+
+
 # --- Invitations -------------------------------------------------------------------------------
 
 def invite_user(actor: User, organisation: Organisation, *, name: str, email: str, role: Role,
@@ -116,8 +126,13 @@ def invite_user(actor: User, organisation: Organisation, *, name: str, email: st
     """Create the user, not yet enrolled, and a single-use link. Returns the link to show."""
     if role not in roles_for(organisation.kind):
         raise Refused(f"Choose a role that a {organisation.kind.label.lower()} can hold", "role")
-    if find_user_by_email(email) is not None:
-        raise Refused("That email address already has an account. Enter a different one", "email")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        if actor.role is Role.PROGRAM_ADMIN or existing.organisation_id == organisation.id:
+            # Someone this administrator can see already: saying so tells them nothing new.
+            raise Refused("That email address already has an account. Enter a different one",
+                          "email")
+        return _invitation_not_sent(actor, organisation, existing)
     user = User(organisation=organisation, name=name.strip(), email=normalise_email(email),
                 role=role, phone=phone or None, badge_number=badge_number or None)
     db.session().add(user)
@@ -126,6 +141,19 @@ def invite_user(actor: User, organisation: Organisation, *, name: str, email: st
     audit.record("user.invited", actor=actor, subject=user, organisation_id=organisation.id,
                  detail={"role": role.value})
     return link
+
+
+def _invitation_not_sent(actor: User, organisation: Organisation, existing: User) -> str:
+    """An account in another organisation: answer exactly as for a new one (a link that leads
+    nowhere), so the form cannot be used to learn who has an account where. The owner is told."""
+    audit.record("user.invite_not_sent", actor=actor, subject=existing,
+                 organisation_id=organisation.id, detail={"reason": "email has an account"})
+    queue_email(existing.email, "Someone tried to invite you to the LEAD Referral Portal",
+                f"Hello {existing.name},\n\nAn administrator at {organisation.name} tried to "
+                "invite this email address to the LEAD Referral Portal. You already have an "
+                "account, so nothing has changed. If you expected this, tell them to ask the "
+                "program's administrators.\n")
+    return external_url("accounts.accept_invitation", token=new_token()[0])
 
 
 def reinvite(actor: User, user: User) -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from portal import audit, db
-from portal.accounts import mfa, operations
+from portal.accounts import mfa, operations, pending, sessions
 from portal.accounts.access import public, safe_next, signed_in
 from portal.accounts.forms import (
     AcceptInvitationForm, ChangePasswordForm, CodeForm, ProfileForm, ResetPasswordForm, ResetRequestForm,
@@ -17,8 +17,6 @@ from portal.web.forms import ConfirmForm
 from portal.web.security import account_key, csrf_in_form, limiter
 
 bp = Blueprint("accounts", __name__)
-PENDING = "pending_user_id"
-PENDING_NEXT = "pending_next"
 ENROL_SECRET = "enrol_secret"
 SIGN_IN_FAILED = ("The email address or password is not right, or the account is locked after too "
                   "many attempts. Check them and try again, or wait 10 minutes")
@@ -36,9 +34,7 @@ def sign_in():
     if form.validate_on_submit():
         user = operations.check_password(form.email.data, form.password.data)
         if user is not None:
-            session.clear()
-            session[PENDING] = user.id
-            session[PENDING_NEXT] = safe_next(form.next.data, "")
+            pending.remember(user, safe_next(form.next.data, ""))
             return redirect(url_for("accounts.second_factor"))
         form.password.errors.append(SIGN_IN_FAILED)
     expired = request.args.get("expired")
@@ -49,14 +45,15 @@ def sign_in():
 @public
 @csrf_in_form
 @limiter.limit("10/minute", methods=["POST"])
+@limiter.limit("10/hour", methods=["POST"], key_func=pending.code_limit_key)
 def second_factor():
-    user = db.session().get(User, session.get(PENDING, 0))
+    user = pending.pending_user()
     if user is None:
         return redirect(url_for("accounts.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
         if operations.check_second_factor(user, form.code.data):
-            target = safe_next(session.get(PENDING_NEXT), url_for("accounts.home"))
+            target = safe_next(pending.pending_next(), url_for("accounts.home"))
             operations.complete_sign_in(user)
             return redirect(target)
         form.code.errors.append("The code is not right, or it has been used already. Enter the "
@@ -88,14 +85,7 @@ def accept_invitation(token: str):
     invitation = operations.find_invitation(token)
     if invitation is None:
         return render_template("accounts/link_invalid.html", what="invitation"), 404
-    # The secret belongs to this invitation: two people opening their links in one browser must
-    # not share an authenticator secret (nor see each other's).
-    enrolling = session.get(ENROL_SECRET)
-    if isinstance(enrolling, dict) and enrolling.get("invitation") == invitation.id:
-        secret = enrolling["secret"]
-    else:
-        secret = mfa.new_secret()
-        session[ENROL_SECRET] = {"invitation": invitation.id, "secret": secret}
+    secret = _enrolment_secret(invitation)
     form = AcceptInvitationForm()
     form.hints = lambda: (invitation.user.email, invitation.user.name)
     if form.validate_on_submit():
@@ -110,6 +100,17 @@ def accept_invitation(token: str):
     uri = mfa.provisioning_uri(secret, invitation.user.email)
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation,
                            secret=secret, qr=mfa.qr_svg(uri))
+
+
+def _enrolment_secret(invitation) -> str:
+    """The secret belongs to this invitation: two people opening their links in one browser must
+    not share an authenticator secret (nor see each other's)."""
+    enrolling = session.get(ENROL_SECRET)
+    if isinstance(enrolling, dict) and enrolling.get("invitation") == invitation.id:
+        return enrolling["secret"]
+    secret = mfa.new_secret()
+    session[ENROL_SECRET] = {"invitation": invitation.id, "secret": secret}
+    return secret
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
@@ -184,6 +185,21 @@ def change_password():
                   "success")
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/profile/sessions")
+@signed_in()
+def your_sessions():
+    return render_template("accounts/sessions.html", records=sessions.active(current_user),
+                           this_one=sessions.current(), form=ConfirmForm())
+
+
+@bp.route("/profile/sessions/sign-out-others", methods=["POST"])
+@signed_in()
+def sign_out_others():
+    operations.sign_out_other_sessions(current_user)
+    flash("You have signed out of your other sessions.", "success")
+    return redirect(url_for("accounts.your_sessions"))
 
 
 @bp.route("/profile/recovery-codes", methods=["POST"])

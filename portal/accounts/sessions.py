@@ -38,9 +38,47 @@ def start(user: User) -> UserSession:
     record = UserSession(token_hash=token_hash, user_id=user.id,
                          source_address=request.remote_addr)
     db.session().add(record)
+    db.session().flush()
+    _end_beyond_limit(user, keep=record)
     cookie[SID] = token
     cookie.permanent = True
     return record
+
+
+def _end_beyond_limit(user: User, keep: UserSession) -> None:
+    """At most N sessions per user: the newest stay, the oldest beyond N end."""
+    limit = current_app.extensions["portal.settings"].max_sessions_per_user
+    stale = db.session().scalars(
+        select(UserSession.id)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+               UserSession.id != keep.id)
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc())
+        .offset(limit - 1)).all()
+    if stale:
+        db.session().execute(update(UserSession).where(UserSession.id.in_(stale))
+                             .values(ended_at=db.utcnow(), ended_reason="session limit"))
+
+
+def current() -> UserSession | None:
+    return g.get("user_session")
+
+
+def active(user: User) -> list[UserSession]:
+    """The user's sessions still alive (not ended, not past a timeout), newest first."""
+    records = db.session().scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.created_at.desc(), UserSession.id.desc()))
+    return [record for record in records if _expired(record) is None]
+
+
+def end_others(user: User, reason: str) -> int:
+    """End every session of ``user`` but this one; returns how many ended."""
+    result = db.session().execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None),
+               UserSession.id != current().id)
+        .values(ended_at=db.utcnow(), ended_reason=reason))
+    return result.rowcount
 
 
 def end_current(reason: str) -> None:

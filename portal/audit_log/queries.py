@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta, UTC
 from sqlalchemy import Select, select, tuple_
 
 from portal import db
+from portal.web import emails
 from portal.accounts.models import User
 from portal.audit.models import AuditEvent
 
@@ -36,7 +37,7 @@ def _filtered(criteria: AuditFilter) -> Select:
     if criteria.action:
         query = query.where(AuditEvent.action.startswith(criteria.action, autoescape=True))
     if criteria.email:
-        query = query.where(User.email == criteria.email.strip().lower())
+        query = query.where(User.email == emails.normalise(criteria.email))
     if criteria.outcome:
         query = query.where(AuditEvent.outcome == criteria.outcome)
     if criteria.since:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 
 from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
@@ -12,6 +10,7 @@ from portal.accounts.access import signed_in
 from portal.accounts.models import Role
 from portal.audit_log import queries
 from portal.audit_log.forms import AuditFilterForm
+from portal.web.spreadsheets import csv_lines
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 COLUMNS = ["time_utc", "user", "organisation_id", "action", "object_type", "object_id", "outcome",
@@ -54,18 +53,12 @@ def export():
     criteria = _criteria(AuditFilterForm(request.args))
     audit.record("audit.exported", actor=current_user, detail={"filter": request.args.to_dict()})
 
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
+    def rows():
         for event, user in queries.all_events(criteria):
-            writer.writerow([event.at.isoformat(), user.email if user else "", event.organisation_id,
-                             event.action, event.object_type, event.object_id, event.outcome,
-                             event.source_address, event.detail])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
+            yield [event.at.isoformat(), user.email if user else "", event.organisation_id,
+                   event.action, event.object_type, event.object_id, event.outcome,
+                   event.source_address, event.detail]
 
     headers = {"Content-Disposition": 'attachment; filename="audit-log.csv"'}
-    return Response(stream_with_context(generate()), mimetype="text/csv", headers=headers)
+    return Response(stream_with_context(csv_lines(COLUMNS, rows())), mimetype="text/csv",
+                    headers=headers)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.routing import BuildError
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,10 @@ PAGES = {
           "If you typed the web address, check it is correct. If you followed a link, the page may "
           "have moved or you may not have access to it."),
     405: ("This action is not allowed here", "Go back and use the buttons on the page."),
+    409: ("This referral changed while you were working on it",
+          "Someone else changed it at the same moment (a coordinator may have made a decision), "
+          "so nothing you just sent has been saved. Open the referral to see where it stands, "
+          "and send again if it still needs it."),
     413: ("What you sent is too large",
           "Something you entered is far longer than this form accepts. Go back, shorten it and send "
           "again."),
@@ -34,7 +40,18 @@ PAGES = {
 }
 
 
+NUL_MESSAGE = ("What you sent contains a character that cannot be stored (a null character, "
+               "often pasted by accident). Go back, retype the text around it and send again.")
+
+
+class NulCharacter(BadRequest):
+    """A NUL anywhere in the request: PostgreSQL cannot store it, so refuse it at the door."""
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
+    app.register_error_handler(NulCharacter, _nul)
+    app.register_error_handler(StaleDataError, _stale)
     app.register_error_handler(CSRFError, _csrf)
     app.register_error_handler(HTTPException, _http)
     app.register_error_handler(OperationalError, _database_unavailable)
@@ -42,12 +59,23 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(InternalServerError, _internal)
 
 
-def render_error(status: int):
-    title, message = PAGES.get(status, PAGES[500])
+def refuse_nul_characters() -> None:
+    """Once for every request: the path, the query and the form, names and values."""
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        texts += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in text for text in texts):
+        raise NulCharacter()
+
+
+def render_error(status: int, message: str | None = None, back: str | None = None):
+    title, default = PAGES.get(status, PAGES[500])
+    message = message or default
     json_wanted = request.accept_mimetypes.best == "application/json" or request.is_json
     if json_wanted:
         return {"error": title, "detail": message}, status
-    return render_template("error.html", title=title, message=message, status=status), status
+    return render_template("error.html", title=title, message=message, status=status,
+                           back=back), status
 
 
 def _http(error: HTTPException):
@@ -57,6 +85,29 @@ def _http(error: HTTPException):
     if error.code == 429:
         return response[0], 429, {"Retry-After": "60"}
     return response
+
+
+def _nul(_error: NulCharacter):
+    return render_error(400, NUL_MESSAGE)
+
+
+def _stale(_error: StaleDataError):
+    """Another request changed the row between this one's read and its write (the version
+    column): forget everything this request did, and say so. Nothing is half-saved."""
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    return render_error(409, back=_referral_page())
+
+
+def _referral_page() -> str | None:
+    referral_id = (request.view_args or {}).get("referral_id")
+    if referral_id is None:
+        return None
+    try:
+        return url_for(f"{request.blueprint}.show", referral_id=referral_id)
+    except BuildError:
+        return None
 
 
 def _csrf(_error: CSRFError):

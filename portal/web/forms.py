@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import ValidationError
 from wtforms.validators import Email, InputRequired, Length, StopValidation
 
+from portal.web import emails
+
 # The longest free-text answer a form takes (a note, a reason, an answer to a question).
 NOTE_LIMIT = 2000
 EXPIRED = "This page expired before it was sent. Your answers are kept: check them and send again"
@@ -67,8 +69,17 @@ def at_most(characters: int, thing: str):
 
 
 def email_address(thing: str = "an email address"):
-    return Email(message=f"Enter {thing} in the correct format, like name@example.com",
-                 check_deliverability=False)
+    """A well-formed address that the portal can store (portal.web.emails)."""
+    well_formed = Email(message=f"Enter {thing} in the correct format, like name@example.com",
+                        check_deliverability=False)
+
+    def validate(form, field):
+        problem = emails.problem(field.data or "")
+        if problem:
+            raise StopValidation(problem)
+        well_formed(form, field)
+
+    return validate
 
 
 def strip(value):

@@ -7,6 +7,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
+from portal.web import emails
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
@@ -45,7 +47,7 @@ def _headers(response):
 
 def account_key() -> str:
     """Rate-limit key for the account being tried, so spreading over addresses does not help."""
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + emails.normalise(request.form.get("email") or "")[:254]
 
 
 def csrf_in_form(view):

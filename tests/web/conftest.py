@@ -1,0 +1,1 @@
+from tests.accounts.helpers import mailbox, other_app  # noqa: F401 (fixtures)
