@@ -16,7 +16,8 @@ import portal
 
 PORTAL_DIR = Path(portal.__file__).parent
 
-# Bottom first. `portal` is the app factory (portal/__init__.py), which wires everything.
+# Bottom first. `portal` is the app factory (portal/__init__.py), which wires everything;
+# `errors` (portal/errors.py, the one Refused) imports nothing, so every layer may raise it.
 LAYERS = (
     ("eligibility", "tomlcheck", "errors"),
     ("web", "db", "config"),
