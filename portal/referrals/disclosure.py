@@ -19,7 +19,7 @@ from datetime import date
 
 from portal.accounts.access import PARTNERS, STAFF
 from portal.consent.models import ConsentStatus
-from portal.consent.operations import effective_status
+from portal.consent.operations import effective_status, flags
 
 
 class Audience(enum.StrEnum):
@@ -81,6 +81,12 @@ def consent_ended(consent, today: date) -> bool:
         return False
     expired = getattr(consent, "expires_on", None) is not None and consent.expires_on < today
     return expired or effective_status(consent, today) is ConsentStatus.REVOKED
+
+
+def consent_ended_for(referral_ids: list[int], today: date) -> set[int]:
+    """Which of these referrals' consents have ended (one query, for a list page)."""
+    ended = {ConsentStatus.REVOKED}
+    return {ident for ident, status in flags(referral_ids, today).items() if status in ended}
 
 
 def visible_parts(user, referral, consent, today: date) -> frozenset[Part]:

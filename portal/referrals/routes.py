@@ -13,6 +13,7 @@ from portal.accounts.access import allowed_to, refuse
 from portal.consent.texts import default_texts
 from portal.referrals import operations, presenter, queries, steps
 from portal.referrals.answers import of
+from portal.referrals.disclosure import consent_ended_for
 from portal.referrals.pages import partner_page
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
 from portal.referrals.states import PARTNER, Status, allowed
@@ -155,13 +156,17 @@ def confirmation(referral_id: int):
     referral = queries.load(current_user, referral_id)
     if referral.status is Status.DRAFT:
         return redirect(url_for("referrals.check", referral_id=referral.id))
+    audit.record("referral.confirmation_viewed", actor=current_user, subject=referral)
     return render_template("referrals/confirmation.html", referral=referral)
 
 
 @bp.route("/")
 @allowed_to("refer")
 def dashboard():
-    return render_template("referrals/dashboard.html", referrals=queries.dashboard(current_user),
+    referrals = queries.dashboard(current_user)
+    audit.record("referrals.dashboard_viewed", actor=current_user)
+    return render_template("referrals/dashboard.html", referrals=referrals,
+                           ended=consent_ended_for([r.id for r in referrals], date.today()),
                            resume=lambda r: steps.first_unanswered(of(r)))
 
 
