@@ -19,7 +19,7 @@ PORTAL_DIR = Path(portal.__file__).parent
 # Bottom first. `portal` is the app factory (portal/__init__.py), which wires everything;
 # `errors` (portal/errors.py, the one Refused) imports nothing, so every layer may raise it.
 LAYERS = (
-    ("eligibility", "tomlcheck", "errors"),
+    ("eligibility", "tomlcheck", "errors", "events"),
     ("web", "db", "config"),
     ("accounts", "audit", "notifications"),
     ("consent", "referrals", "public"),
