@@ -79,9 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public.routes import bp as public
     from portal.receipts.routes import bp as receipts
     from portal.referrals.routes import bp as referrals
+    from portal.reports.routes import bp as reports
     from portal.review.routes import bp as review
 
-    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
+                      reports):
         app.register_blueprint(blueprint)
 
 

@@ -88,6 +88,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     if changed.rowcount != 1:
         raise AlreadySubmitted()
     db.session().refresh(referral)
+    _keep_reporting_values(referral, ruleset)
     _keep_version(actor, referral, 1)
     _keep_screening(referral, 1, facts, result, ruleset, today)
     consent.record_signature(actor, referral, referral.answers["consent"], texts=texts)
@@ -95,6 +96,19 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     audit.record("referral.submitted", actor=actor, subject=referral,
                  detail={"reference": referral.reference, "screening": result.decision})
     return referral
+
+
+def _keep_reporting_values(referral: Referral, ruleset: Ruleset) -> None:
+    """The groups reports count by (portal.reports), read from the answers as submitted."""
+    from portal.reports.operations import keep_reporting_values
+
+    answers = referral.answers
+    demographics = answers.get("demographics") or {}
+    charges = answers.get("charges" if referral.route == "arrest_diversion" else "conduct") or {}
+    keep_reporting_values(referral, races=demographics.get("race"),
+                          ethnicity=demographics.get("ethnicity"),
+                          gender=demographics.get("gender"), charge_codes=charges.get("charges"),
+                          ruleset=ruleset)
 
 
 def _new_reference() -> str:

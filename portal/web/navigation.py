@@ -46,6 +46,8 @@ def navigation() -> list[Item]:
              "social contact referral.", "Start a referral", PARTNERS),
         Item("review.queue", "Review queue", "Open referrals, nearest intake deadline first: claim "
              "one, check it and decide.", "Work the queue", (Role.COORDINATOR, Role.PROGRAM_ADMIN)),
+        Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
+             "with charts, CSV and PDF.", "See the reports", (Role.COORDINATOR, Role.PROGRAM_ADMIN)),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
              "first users.", "Manage organisations", (Role.PROGRAM_ADMIN,)),
         Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "
