@@ -1,10 +1,12 @@
 """Small-cell suppression: no count from 1 to 4 is shown, nor can one be worked out.
 
 Primary: every count from 1 to 4 (zero is shown: it names nobody). Complementary: a table shows
-its row and column totals, so a line (a row or a column with its total) holding exactly one
-hidden cell would give it away by subtraction; another cell of that line is hidden too, the
-smallest one above zero (a zero only if there is none), and this repeats until no line holds
-exactly one hidden cell. Pure Python, standard library only.
+its row and column totals, so the hidden cells of a line (a row or a column with its total)
+add up to a sum anyone can work out by subtraction. That sum gives the cells away when only one
+cell is hidden, or when it is as small as the hidden cells can be (every "<5" a 1, every other
+hidden cell a 0) or, for "<5" cells only, as large (every one a 4). Then another cell of that
+line is hidden too, the smallest one above zero (a zero only if there is none), and this
+repeats until no line gives its cells away. Pure Python, standard library only.
 """
 
 from __future__ import annotations
@@ -30,12 +32,22 @@ def suppress(grid: Sequence[Sequence[int]], *, rows_add_up: bool = True,
     while changed:
         changed = False
         for line in lines:
-            hidden = [cell for cell in line if marks[cell[0]][cell[1]]]
-            if len(hidden) == 1:
+            if _gives_away(grid, marks, line) and _partner(grid, marks, line):
                 row, column = _partner(grid, marks, line)
                 marks[row][column] = SECONDARY
                 changed = True
     return marks
+
+
+def _gives_away(grid, marks, line) -> bool:
+    hidden = [(r, c) for r, c in line if marks[r][c]]
+    if not hidden:
+        return False
+    if len(hidden) == 1:
+        return True
+    total = sum(grid[r][c] for r, c in hidden)
+    small = sum(marks[r][c] == PRIMARY for r, c in hidden)
+    return total == small or (small == len(hidden) and total == 4 * small)
 
 
 def _lines(height: int, width: int, rows_add_up: bool, columns_add_up: bool) -> list[list]:
@@ -48,10 +60,11 @@ def _lines(height: int, width: int, rows_add_up: bool, columns_add_up: bool) -> 
     return lines
 
 
-def _partner(grid, marks, line) -> tuple[int, int]:
-    """The cell to hide beside a lone hidden one: the smallest above zero, else a zero."""
+def _partner(grid, marks, line) -> tuple[int, int] | None:
+    """The cell to hide beside the others: the smallest above zero, else a zero."""
     shown = [cell for cell in line if not marks[cell[0]][cell[1]]]
-    return min(shown, key=lambda cell: (grid[cell[0]][cell[1]] == 0, grid[cell[0]][cell[1]]))
+    return min(shown, key=lambda cell: (grid[cell[0]][cell[1]] == 0, grid[cell[0]][cell[1]]),
+               default=None)
 
 
 def shown(count: int, mark: str | None) -> int | str:
