@@ -62,9 +62,11 @@ def _by_month(report) -> Chart | None:
 
 def _acceptance(report) -> Chart | None:
     table = report.table("rates_race")
+    rows = [r for r in table.rows if r.values["decided"] != 0]
     points = [Point(r.label, r.values["acceptance_rate"], _percent(r.values["acceptance_rate"]))
-              for r in table.rows if r.values["decided"] not in (0,)]
-    shown = [p for p in points if isinstance(p.value, float)]
+              for r in rows]
+    shown = [p for p, r in zip(points, rows)
+             if isinstance(p.value, float) and r.group != TOTAL]
     if len(shown) >= 2:
         low, high = min(shown, key=lambda p: p.value), max(shown, key=lambda p: p.value)
         summary = (f"Among groups with enough decided referrals to show, acceptance ranged "

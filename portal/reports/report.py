@@ -94,21 +94,21 @@ def _charge_tables(criteria, ruleset) -> list[Table]:
     levels = {**{code: label for code, label in LEVELS.items()}, OTHER_LEVEL: "Not on the list"}
     charges = {c.code: c.label for c in ruleset.charges} | {OTHER_CHARGE: OTHER_CHARGE_LABEL}
     level_rows, charge_rows = queries.levels(criteria), queries.charges(criteria)
-    tables = []
-    for breakdown in ("race", "ethnicity"):
-        tables.append(count_table(
-            f"by_level_{breakdown}", f"Referrals by charge level and {breakdown}",
-            f"Referrals with at least one charge (or, for social contact, kind of conduct) at "
-            f"each level; a referral with charges at two levels counts in both, so the total "
-            f"row counts levels, not people. By {BREAKDOWN_WORDS[breakdown]}.",
-            "Charge level", levels, breakdown, tally(level_rows, lambda r: r.level, breakdown),
-            total_label="All levels"))
-        tables.append(count_table(
-            f"by_charge_{breakdown}", f"Referrals by charge and {breakdown}",
-            f"Referrals naming each charge (or kind of conduct); a referral with several "
-            f"charges counts once for each, so the total row counts charges, not people. By "
-            f"{BREAKDOWN_WORDS[breakdown]}.", "Charge", charges, breakdown,
-            tally(charge_rows, lambda r: r.code, breakdown), total_label="All charges"))
+    level_tables = [count_table(
+        f"by_level_{breakdown}", f"Referrals by charge level and {breakdown}",
+        f"Referrals with at least one charge (or, for social contact, kind of conduct) at each "
+        f"level; a referral with charges at two levels counts in both, so the total row counts "
+        f"levels, not people. By {BREAKDOWN_WORDS[breakdown]}.", "Charge level", levels,
+        breakdown, tally(level_rows, lambda r: r.level, breakdown), total_label="All levels")
+        for breakdown in ("race", "ethnicity")]
+    charge_tables = [count_table(
+        f"by_charge_{breakdown}", f"Referrals by charge and {breakdown}",
+        f"Referrals naming each charge (or kind of conduct); a referral with several charges "
+        f"counts once for each, so the total row counts charges, not people. By "
+        f"{BREAKDOWN_WORDS[breakdown]}.", "Charge", charges, breakdown,
+        tally(charge_rows, lambda r: r.code, breakdown), total_label="All charges")
+        for breakdown in ("race", "ethnicity")]
+    tables = level_tables + charge_tables
     return tables
 
 

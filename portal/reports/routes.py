@@ -112,7 +112,7 @@ def _filename(report, name: str, extension: str) -> str:
 
 
 def _timeout() -> float:
-    return float(current_app.extensions["portal.settings"].render_timeout_seconds)
+    return float(current_app.extensions["portal.settings"].reports_render_timeout_seconds)
 
 
 def _unavailable():

@@ -46,10 +46,10 @@ def test_an_interval_including_one_is_not_marked():
 
 def test_rate_against_a_comparison_base_uses_the_poisson_interval():
     """Referrals per eligible arrest: 60 of 300 against 40 of 400: RRI 2.0,
-    SE = sqrt(1/60 + 1/40) = 0.20412, CI 1.3405 to 2.9840."""
+    SE = sqrt(1/60 + 1/40) = 0.20412, CI 1.3405 to 2.9839."""
     result = rri.relative_rate(60, 300, 40, 400, proportion=False)
     assert result.value == pytest.approx(2.0)
-    assert (round(result.low, 4), round(result.high, 4)) == (1.3405, 2.984)
+    assert (round(result.low, 4), round(result.high, 4)) == (1.3405, 2.9839)
 
 
 def test_no_ratio_without_a_reference_rate_and_no_interval_without_events():
