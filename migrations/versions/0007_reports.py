@@ -29,7 +29,7 @@ REPORTING = ("race_group", "ethnicity", "gender", "age_band")
 def upgrade() -> None:
     # Plain ALTER TABLE, not a batch: SQLite adds and (since 3.35) drops a column in place,
     # where a batch would rebuild the table and lose its workflow trigger (0003).
-    op.add_column("referrals", sa.Column("race_group", sa.String(length=30), nullable=True))
+    op.add_column("referrals", sa.Column("race_group", sa.String(length=40), nullable=True))
     op.add_column("referrals", sa.Column("ethnicity", sa.String(length=20), nullable=True))
     op.add_column("referrals", sa.Column("gender", sa.String(length=20), nullable=True))
     op.add_column("referrals", sa.Column("age_band", sa.String(length=10), nullable=True))
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("submitted_at", portal.db.UTCDateTime(), nullable=False),
         sa.Column("route", sa.String(length=30), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
-        sa.Column("race_group", sa.String(length=30), nullable=True),
+        sa.Column("race_group", sa.String(length=40), nullable=True),
         sa.Column("ethnicity", sa.String(length=20), nullable=True),
         sa.ForeignKeyConstraint(["referral_id"], ["referrals.id"], ondelete="CASCADE",
                                 name=op.f("fk_referral_charges_referral_id_referrals")),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.db import Base, UTCDateTime
 from portal.referrals.models import Referral
 
-Referral.race_group = Column("race_group", String(30))
+Referral.race_group = Column("race_group", String(40))
 Referral.ethnicity = Column("ethnicity", String(20))
 Referral.gender = Column("gender", String(20))
 Referral.age_band = Column("age_band", String(10))
@@ -49,5 +49,5 @@ class ReferralCharge(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     route: Mapped[str] = mapped_column(String(30))
     organisation_id: Mapped[int] = mapped_column(Integer)
-    race_group: Mapped[str | None] = mapped_column(String(30))
+    race_group: Mapped[str | None] = mapped_column(String(40))
     ethnicity: Mapped[str | None] = mapped_column(String(20))

@@ -38,7 +38,7 @@ class Report:
 
 def build(criteria: queries.Criteria, *, ruleset, settings) -> Report:
     counts = queries.counts(criteria)
-    tables = _count_tables(criteria, counts, ruleset)
+    tables = _count_tables(criteria, counts, queries.months(criteria), ruleset)
     tables += _charge_tables(criteria, ruleset)
     for breakdown in ("race", "ethnicity"):
         outcomes = figures.outcome_counts(counts, figures.breakdown_group(breakdown))
@@ -55,7 +55,7 @@ def build(criteria: queries.Criteria, *, ruleset, settings) -> Report:
     return report
 
 
-def _count_tables(criteria, counts, ruleset) -> list[Table]:
+def _count_tables(criteria, counts, months, ruleset) -> list[Table]:
     partners = queries.partners()
     dimensions = [
         ("route", "Route", {r.code: r.label for r in ruleset.routes}, lambda r: r.route),
@@ -68,12 +68,13 @@ def _count_tables(criteria, counts, ruleset) -> list[Table]:
     ]
     tables = []
     for name, header, rows, key in dimensions:
+        source = months if name == "month" else counts
         for breakdown in ("race", "ethnicity"):
             how = (f"Referrals submitted in the period (by submission date, UTC), each counted "
                    f"once, by {header.lower()} and by {BREAKDOWN_WORDS[breakdown]}.")
             tables.append(count_table(f"by_{name}_{breakdown}", f"Referrals by {header.lower()}"
                                       f" and {breakdown}", how, header, rows, breakdown,
-                                      tally(counts, key, breakdown)))
+                                      tally(source, key, breakdown)))
     return tables
 
 
