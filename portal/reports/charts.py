@@ -7,7 +7,7 @@ written as such instead of drawn.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -36,6 +36,7 @@ class Chart:
     value_label: str
     points: list[Point]
     svg: Markup
+    group_label: str = "Group"
 
 
 def for_report(report) -> list[Chart]:
@@ -56,8 +57,9 @@ def _by_month(report) -> Chart | None:
     summary = (f"{total} referrals were submitted in the period"
                + (f"; the busiest month was {busiest.label}, with {busiest.value}."
                   if busiest and busiest.value else "."))
-    return _chart("chart-month", "Referrals by month", summary, "Referrals", points,
-                  _bars(points, scale=max([p.value for p in shown] or [0])))
+    chart = _chart("chart-month", "Referrals by month", summary, "Referrals", points,
+                   _bars(points, scale=max([p.value for p in shown] or [0])))
+    return replace(chart, group_label="Month")
 
 
 def _acceptance(report) -> Chart | None:
@@ -79,7 +81,7 @@ def _acceptance(report) -> Chart | None:
 
 def _rri(report) -> Chart | None:
     table = report.table("rri_accepted")
-    points = [Point(r.label, r.values["rri"], _ratio(r.values["rri"]), r.values["ci_low"],
+    points = [Point(r.label, r.values["rri"], _interval_text(r.values), r.values["ci_low"],
                     r.values["ci_high"]) for r in table.rows if r.group != TOTAL]
     flagged = [r.label for r in table.rows if r.values["differs"].startswith("Yes")]
     summary = (f"The 95% interval of the acceptance RRI excludes 1 for {len(flagged)} "
@@ -161,6 +163,16 @@ def _short(text: str, limit: int = 38) -> str:
 
 def _percent(value) -> str:
     return f"{value * 100:.1f}%" if isinstance(value, float) else str(value or "—")
+
+
+def _interval_text(values: dict) -> str:
+    """"0.67 (0.48 to 0.93), excludes 1": the marker in words, not only in the drawing."""
+    text = _ratio(values["rri"])
+    if isinstance(values["ci_low"], float):
+        text += f" ({values['ci_low']:.2f} to {values['ci_high']:.2f})"
+    if values["differs"].startswith("Yes"):
+        text += ", excludes 1"
+    return text
 
 
 def _ratio(value) -> str:
