@@ -96,6 +96,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_submissions.py
 	$(VPY) $(BENCH_DIR)/bench_queue.py
 	$(VPY) $(BENCH_DIR)/bench_receipts.py
+	$(VPY) $(BENCH_DIR)/bench_reports.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 

@@ -24,6 +24,7 @@ def create_app(config: Settings | None = None) -> Flask:
     _load_rules(app, settings)
     _secure(app)
     _register_blueprints(app)
+    _listen_to_events()
     _register_template_helpers(app)
     return app
 
@@ -97,10 +98,17 @@ def _register_blueprints(app: Flask) -> None:
     from portal.receipts.routes import bp as receipts
     from portal.referrals.revocation import bp as consent
     from portal.referrals.routes import bp as referrals
+    from portal.reports.routes import bp as reports
     from portal.review.routes import bp as review
 
-    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
+                      reports):
         app.register_blueprint(blueprint)
+
+
+def _listen_to_events() -> None:
+    """The listeners of what the referral's verbs emit (portal/events.py) register on import."""
+    import portal.reports.operations  # noqa: F401
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -56,6 +56,12 @@ class Settings:
     paper_size: str = "Letter"
     timezone: str = "UTC"
     render_timeout_seconds: float = 10.0
+    # Reports: the reference group of the Relative Rate Index (a disparity group, as the RRI
+    # tables name them), and the program's comparison base file (see portal/reports/base.py).
+    reports_reference_group: str = "white:not_hispanic"
+    reports_base_csv: str | None = None
+    # The whole report is a dozen pages of tables: it may take longer than a receipt.
+    reports_render_timeout_seconds: float = 60.0
     testing: bool = False
 
     @property
@@ -96,6 +102,11 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         timezone=env.get("PROGRAM_TIMEZONE", _DEFAULT.timezone),
         render_timeout_seconds=float(env.get("RENDER_TIMEOUT_SECONDS",
                                              _DEFAULT.render_timeout_seconds)),
+        reports_reference_group=env.get("REPORTS_REFERENCE_GROUP",
+                                        _DEFAULT.reports_reference_group),
+        reports_base_csv=env.get("REPORTS_BASE_CSV") or None,
+        reports_render_timeout_seconds=float(env.get("REPORTS_RENDER_TIMEOUT_SECONDS",
+                                                     _DEFAULT.reports_render_timeout_seconds)),
     )
     if not settings.secret_key and not settings.production:
         settings = settings.with_(secret_key=_development_secret_key())

@@ -12,5 +12,6 @@ from portal.receipts.models import StoredDocument  # noqa: F401
 from portal.referrals.models import (  # noqa: F401
     InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,
 )
+from portal.reports.models import ReferralCharge  # noqa: F401
 
 metadata = Base.metadata

@@ -1,7 +1,7 @@
 """disclosure: what the program writes to the referring partner, apart from its own notes
 
 Revision ID: 0008
-Revises: 0005_security
+Revises: 0007_reports
 
 A decision's message to the partner (referrals.partner_message) and each transition's text the
 partner may read (referral_events.partner_message), beside the reasons and notes that stay with
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0008"
-down_revision = "0005_security"
+down_revision = "0007_reports"
 branch_labels = None
 depends_on = None
 

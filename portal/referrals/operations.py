@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import func, select, update
 
-from portal import audit, db
+from portal import audit, db, events
 from portal.accounts.models import User
 from portal.accounts.tokens import readable_code
 from portal.consent import operations as consent
@@ -135,6 +135,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     if changed.rowcount != 1:
         raise AlreadySubmitted()
     db.session().refresh(referral)
+    events.emit("referral.submitted", referral=referral, answers=check.answers, ruleset=ruleset)
     _keep_version(actor, referral, 1)
     _keep_screening(referral, 1, check.facts, result, ruleset, today)
     consent.record_signature(actor, referral, check.answers.consent, texts=texts)

@@ -1,0 +1,44 @@
+"""The verbs of reports: keep a referral's reporting values, and record an export."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from portal import audit, db, events
+from portal.referrals.models import Referral
+from portal.reports.models import ReferralCharge
+from portal.reports.values import charge_rows, reporting_values
+
+
+@events.on("referral.submitted")
+def on_submitted(referral: Referral, answers, ruleset, **_) -> None:
+    """A referral sent: keep the groups the reports count it by, from its typed answers."""
+    keep_reporting_values(referral, races=answers.demographics.race,
+                          ethnicity=answers.demographics.ethnicity,
+                          gender=answers.demographics.gender, charge_codes=answers.charges.codes,
+                          ruleset=ruleset)
+
+
+def keep_reporting_values(referral: Referral, *, races, ethnicity, gender, charge_codes,
+                          ruleset) -> None:
+    """Set the reporting columns and charge rows of a referral being submitted.
+
+    A plain UPDATE, not an attribute change: the submission has already counted its version."""
+    submitted_on = referral.submitted_at.date()
+    values = reporting_values(races, ethnicity, gender, referral.date_of_birth, submitted_on)
+    db.session().execute(update(Referral).where(Referral.id == referral.id).values(**values)
+                         .execution_options(synchronize_session=False))
+    for column, value in values.items():  # the loaded referral shows them too
+        set_committed_value(referral, column, value)
+    for row in charge_rows(charge_codes, ruleset):
+        db.session().add(ReferralCharge(
+            referral_id=referral.id, submitted_at=referral.submitted_at, route=referral.route,
+            organisation_id=referral.organisation_id, race_group=values["race_group"],
+            ethnicity=values["ethnicity"], **row))
+
+
+def record_export(actor, what: str, criteria, fmt: str) -> None:
+    """Every download of report figures is audited: who, which table or file, which period."""
+    audit.record("report.exported", actor=actor,
+                 detail={"what": what, "format": fmt, **criteria.as_detail()})
