@@ -14,7 +14,7 @@ from portal.referrals.models import Referral, ReferralEvent
 from portal.referrals.states import Status
 from tests.accounts.helpers import audit_rows, count
 from tests.pages import Page
-from tests.referrals.helpers import ARREST, signed_in, submit_quickly
+from tests.referrals.helpers import ARREST, submit_quickly
 from tests.web.test_security import VALID_REQUEST
 
 NUL_WORDS = "contains a character that cannot be stored"
@@ -88,10 +88,10 @@ def decision_lands_first():
     event.remove(Session, "before_flush", bump)
 
 
-def test_a_withdrawal_racing_a_decision_answers_409_and_saves_nothing(new_client, make, session,
+def test_a_withdrawal_racing_a_decision_answers_409_and_saves_nothing(signed_in, make, session,
                                                                       decision_lands_first):
     officer = make.user(Role.REFERRER, make.org(OrgKind.LAW_ENFORCEMENT))
-    desk = signed_in(new_client, officer)
+    desk = signed_in(officer)
     referral_id, _ = submit_quickly(desk, ARREST)
     token = desk.get(f"/referrals/{referral_id}").csrf_token()
     decision_lands_first["armed"] = True
