@@ -142,11 +142,8 @@ def _new_invitation(actor: User | None, user: User) -> str:
     db.session().add(Invitation(token_hash=token_hash, user=user, expires_at=expires,
                                 invited_by_id=getattr(actor, "id", None)))
     link = external_url("accounts.accept_invitation", token=token)
-    queue_email(user.email, "You are invited to the LEAD Referral Portal",
-                f"Hello {user.name},\n\nYou have been invited to the LEAD Referral Portal for "
-                f"{user.organisation.name}.\nSet up your account within "
-                f"{_settings().invitation_days} days at:\n\n{link}\n\n"
-                "You will need an authenticator app on your phone.\n")
+    queue_email("invitation", user.email, user_id=user.id, name=user.name, link=link,
+                organisation=user.organisation.name, days=_settings().invitation_days)
     return link
 
 
@@ -257,7 +254,10 @@ def _set_password(user: User, new: str, reason: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a single-use link when the account exists; say nothing either way."""
+    """Email a single-use link when the account exists; say nothing either way.
+
+    The email is only written to the outbox here (the worker sends it), so the answer takes the
+    same time for a known address as for an unknown one (issue 10 item 10)."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         audit.record("password_reset.requested", outcome="failure")
@@ -266,10 +266,8 @@ def request_password_reset(email: str) -> None:
     expires = db.utcnow() + timedelta(minutes=_settings().password_reset_minutes)
     db.session().add(PasswordReset(token_hash=token_hash, user=user, expires_at=expires))
     link = external_url("accounts.reset_password", token=token)
-    queue_email(user.email, "Reset your LEAD Referral Portal password",
-                f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, "
-                f"use this link within {_settings().password_reset_minutes} minutes:\n\n{link}\n\n"
-                "You will need your authenticator app. If it was not you, ignore this email.\n")
+    queue_email("password_reset", user.email, user_id=user.id, name=user.name, link=link,
+                minutes=_settings().password_reset_minutes)
     audit.record("password_reset.requested", actor=user, subject=user)
 
 
