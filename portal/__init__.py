@@ -73,6 +73,7 @@ def _secure(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts
     from portal.api.routes import bp as api
+    from portal.notifications.routes import bp as notifications
     from portal.admin.routes import bp as admin
     from portal.audit.routes import bp as audit
     from portal.consent.routes import bp as consent
@@ -81,7 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.referrals.routes import bp as referrals
     from portal.review.routes import bp as review
 
-    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api):
+    for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
+                      notifications):
         app.register_blueprint(blueprint)
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from portal import audit, db
 from portal.accounts.models import User
 from portal.consent.models import Consent, ConsentStatus, Revocation
+from portal.notifications import notices
 
 
 class Refused(Exception):
@@ -45,6 +46,7 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
                       else ConsentStatus.REVOCATION_PENDING)
     audit.record("consent.revocation_recorded", actor=actor, subject=consent,
                  detail={"effective_on": effective.isoformat(), "status": consent.status.value})
+    notices.revocation_recorded(consent, actor)
     return revocation
 
 

@@ -16,7 +16,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
 from sqlalchemy import or_, select, update
 
@@ -101,8 +101,10 @@ def compose(settings: Settings, message: OutboxMessage) -> EmailMessage:
     email["From"] = settings.mail_sender
     email["To"] = message.recipient
     email["Subject"] = message.subject
-    # One id per outbox row: a receiving server or client can tell a repeat from a new message.
-    email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}")
+    # One id per outbox row, the same on every attempt: a receiving server or mail client can
+    # tell a repeat (after a crash between sending and recording it) from a new message.
+    domain = parseaddr(settings.mail_sender)[1].rpartition("@")[2] or "lead.invalid"
+    email["Message-ID"] = f"<outbox-{message.id}.{int(message.created_at.timestamp())}@{domain}>"
     email.set_content(message.body)
     if message.html_body:
         email.add_alternative(message.html_body, subtype="html")

@@ -7,7 +7,7 @@ to a mail server, so a request takes the same time whatever is queued.
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, url_for
 
 from portal import db
 from portal.notifications.kinds import ACCOUNT_SUBJECTS, NOTICES
@@ -32,3 +32,12 @@ def subject_of(kind: str, context: dict) -> str:
     if kind in ACCOUNT_SUBJECTS:
         return ACCOUNT_SUBJECTS[kind]
     return NOTICES[kind].subject.format(**context)
+
+
+def link_to(endpoint: str, **values) -> str:
+    """A link for an email: the configured PUBLIC_URL, never the request's Host header."""
+    settings = current_app.extensions["portal.settings"]
+    if has_request_context():
+        return settings.public_url + url_for(endpoint, **values)
+    with current_app.test_request_context(base_url=settings.public_url):  # the command line
+        return url_for(endpoint, _external=True, **values)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from portal import audit, db
 from portal.accounts.models import User
+from portal.notifications import notices
 from portal.accounts.tokens import readable_code
 from portal.consent import operations as consent
 from portal.consent.texts import signature_matches
@@ -94,6 +95,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     _event(actor, referral, Status.DRAFT, Status.SUBMITTED, partner_note)
     audit.record("referral.submitted", actor=actor, subject=referral,
                  detail={"reference": referral.reference, "screening": result.decision})
+    notices.referral_submitted(referral, actor)
     return referral
 
 
@@ -140,6 +142,7 @@ def withdraw(actor: User, referral: Referral, reason: str) -> None:
         # A withdrawn referral is nobody's to work on (the database refuses a claim on it).
         referral.claimed_by_id = referral.claimed_at = None
     transition(actor, referral, Status.WITHDRAWN, PARTNER, reason)
+    notices.withdrawal_acknowledged(referral, actor)
 
 
 def answer_request(actor: User, referral: Referral, request: InformationRequest,
@@ -153,3 +156,4 @@ def answer_request(actor: User, referral: Referral, request: InformationRequest,
                                  .where(ReferralVersion.referral_id == referral.id)) or 0
     _keep_version(actor, referral, number + 1)
     transition(actor, referral, Status.IN_REVIEW, PARTNER, "Information added by the partner")
+    notices.partner_replied(referral, actor)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal import audit, db
 from portal.accounts.models import Role, User
+from portal.notifications import notices
 from portal.referrals.models import InformationRequest, Referral, ReviewNote
 from portal.referrals.operations import Refused, transition
 from portal.referrals.states import COORDINATOR, SYSTEM, Status
@@ -106,6 +107,7 @@ def _decide(actor: User, referral: Referral, target: Status, note: str | None) -
     referral.decision_note = note or None
     referral.claimed_by_id = referral.claimed_at = None
     transition(actor, referral, target, COORDINATOR, note)
+    notices.decision_made(referral, actor)
 
 
 def request_information(actor: User, referral: Referral, seen: int, question: str) -> None:
@@ -115,6 +117,7 @@ def request_information(actor: User, referral: Referral, seen: int, question: st
                                         asked_by_id=actor.id))
     if referral.claimed_by_id is None:
         _hold(actor, referral, actor)
+    notices.information_requested(referral, actor)
 
 
 def record_intake(actor: User, referral: Referral, seen: int, completed_on: date | None) -> None:
