@@ -7,7 +7,9 @@ to a mail server, so a request takes the same time whatever is queued.
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, render_template, url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
 
 from portal import db
 from portal.notifications.kinds import ACCOUNT_SUBJECTS, NOTICES
@@ -35,9 +37,11 @@ def subject_of(kind: str, context: dict) -> str:
 
 
 def link_to(endpoint: str, **values) -> str:
-    """A link for an email: the configured PUBLIC_URL, never the request's Host header."""
-    settings = current_app.extensions["portal.settings"]
-    if has_request_context():
-        return settings.public_url + url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=settings.public_url):  # the command line
-        return url_for(endpoint, _external=True, **values)
+    """A link for an email: the configured PUBLIC_URL, never the request's Host header.
+
+    Built from the URL map directly, not inside a test request context: popping one runs the
+    request teardown, which would close the unit of work's session (the command line)."""
+    public = urlsplit(current_app.extensions["portal.settings"].public_url)
+    adapter = current_app.url_map.bind(public.netloc, script_name=public.path or "/",
+                                       url_scheme=public.scheme)
+    return f"{public.scheme}://{public.netloc}{adapter.build(endpoint, values)}"
