@@ -56,18 +56,22 @@ def deliver_pending(settings: Settings, database: Database, worker: str,
 
 
 def claim(database: Database, worker: str, now: datetime, limit: int = BATCH) -> list[int]:
+    free = or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
     with database.new_session() as session, session.begin():
-        due = (select(OutboxMessage.id)
-               .where(OutboxMessage.next_attempt_at <= now,
-                      or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        due = (select(OutboxMessage.id).where(OutboxMessage.next_attempt_at <= now, free)
                .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
         if session.get_bind().dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         ids = list(session.scalars(due))
-        if ids:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                            .values(claimed_until=now + LEASE, claimed_by=worker))
-    return ids
+        if not ids:
+            return []
+        # The UPDATE checks the lease again, so a row is never claimed twice even where the
+        # SELECT took no lock; SKIP LOCKED only spares the second worker the wait.
+        session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), free)
+                        .values(claimed_until=now + LEASE, claimed_by=worker))
+        return list(session.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.id.in_(ids), OutboxMessage.claimed_by == worker,
+            OutboxMessage.claimed_until == now + LEASE).order_by(OutboxMessage.id)))
 
 
 def send_one(settings: Settings, database: Database, mailer: Mailer, message_id: int,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import RadioField
-from wtforms.validators import InputRequired
+from wtforms.validators import AnyOf, InputRequired
 
 from portal.accounts.models import Role
 from portal.notifications.kinds import CHOICE_LABELS, notices_for
@@ -16,11 +16,12 @@ def choices_form(role: Role, current: dict[str, str]) -> PortalForm:
 
     for notice, rule in notices_for(role):
         if len(rule.choices) > 1:
+            message = f"Choose how you get this notice: {notice.label.lower()}"
+            # validate_choice off: AnyOf gives anything not offered the same plain message.
             setattr(ChoicesForm, notice.code, RadioField(
-                notice.label, choices=[(c, CHOICE_LABELS[c]) for c in rule.choices],
-                default=current.get(notice.code, rule.default),
-                validators=[InputRequired(message=f"Choose whether to get this notice: "
-                                                  f"{notice.label.lower()}")]))
+                notice.label, choices={c: CHOICE_LABELS[c] for c in rule.choices},
+                default=current.get(notice.code, rule.default), validate_choice=False,
+                validators=[InputRequired(message=message), AnyOf(rule.choices, message=message)]))
     return ChoicesForm()
 
 
