@@ -184,7 +184,8 @@ def test_a_claimed_message_is_left_to_its_worker(make, session, mail_app, mailbo
     desk.sign_in(make.user(Role.PROGRAM_ADMIN))
     invite(desk, make.org())
     database = mail_app.extensions["portal.db"]
-    assert len(claim(database, "first", utcnow())) == 1
+    [claimed] = claim(database, "first", utcnow())
+    assert claimed.claimed_by == "first"
     assert claim(database, "second", utcnow()) == []
     assert deliver(mail_app, worker="second").claimed == 0
     assert mailbox.received == []
