@@ -82,7 +82,9 @@ def _tell_partners(notice: str, referral, **context) -> None:
     people = _active(or_(User.id == referral.referrer_id,
                          (User.organisation_id == referral.organisation_id)
                          & (User.role == Role.PARTNER_ADMIN)))
-    choices = choices_of(people, notice)
+    referrer = [u for u in people if u.id == referral.referrer_id]
+    others = [u for u in people if u.id != referral.referrer_id]
+    choices = choices_of(referrer, notice, as_role=Role.REFERRER) | choices_of(others, notice)
     wanted = [u for u in people if choices.get(u.id) not in (None, OFF)]
     _tell(wanted, notice, referral, PARTNER_PAGE, **context)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from portal import audit, db
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.notifications.kinds import rule_for
 from portal.notifications.models import NoticeChoice, OutboxMessage
 
@@ -17,8 +17,10 @@ class Refused(Exception):
         self.message = message
 
 
-def choices_of(users: list[User], notice: str) -> dict[int, str]:
-    """Each user's choice for ``notice``, within what their role allows (None: not for them)."""
+def choices_of(users: list[User], notice: str, as_role: Role | None = None) -> dict[int, str]:
+    """Each user's choice for ``notice``, within what their role (or ``as_role``: a partner
+    administrator who made the referral gets its notices as its referrer) allows; a user
+    missing from the result does not get the notice."""
     if not users:
         return {}
     stored = dict(db.session().execute(
@@ -27,7 +29,7 @@ def choices_of(users: list[User], notice: str) -> dict[int, str]:
     ).all())
     result = {}
     for user in users:
-        rule = rule_for(notice, user.role)
+        rule = rule_for(notice, as_role or user.role)
         if rule is not None:
             chosen = stored.get(user.id)
             result[user.id] = chosen if chosen in rule.choices else rule.default

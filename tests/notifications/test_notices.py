@@ -215,3 +215,23 @@ def test_a_disabled_user_gets_no_notice(make, session, mail_app, mailbox):
     program.submit()
     deliver(mail_app)
     assert set(received(mailbox)) == {program.casey.email}
+
+
+def test_a_partner_administrator_who_referred_gets_the_notices_as_its_referrer(
+        make, session, mail_app, mailbox):
+    """Their own referral's decision is required for them, whatever they chose for the
+    organisation's other referrals."""
+    program = Program(make, session, mail_app)
+    session.add(NoticeChoice(user_id=program.admin_out.id, notice="decision_made", choice="off"))
+    session.commit()
+    desk = client_of(mail_app)
+    desk.sign_in(program.admin_out)
+    referral_id, reference = submit_quickly(desk, "arrest_diversion")
+    casey = program.coordinator(program.casey)
+    act(casey, referral_id, "claim", status=302)
+    act(casey, referral_id, "accept", {"justification": ""}, status=302)
+    deliver(mail_app)
+    decided = [to for to, messages in received(mailbox).items()
+               if any(subject == f"Referral {reference}: a decision has been made"
+                      for subject, _text, _html in messages)]
+    assert sorted(decided) == sorted([program.admin_out.email, program.admin_in.email])
