@@ -32,6 +32,8 @@ class Settings:
     lockout_seconds: int = 10 * 60
     invitation_days: int = 7
     password_reset_minutes: int = 60
+    # A reset request answers in no less than this, known address or not (see accounts).
+    password_reset_floor_seconds: float = 0.25
     # "production" uses argon2-cffi's RFC 9106 low-memory profile; "fast" is for tests only.
     argon2_profile: str = "production"
     ratelimit_enabled: bool = True
@@ -93,6 +95,8 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         outbox_max_attempts=int(env.get("OUTBOX_MAX_ATTEMPTS", _DEFAULT.outbox_max_attempts)),
         outbox_retry_seconds=int(env.get("OUTBOX_RETRY_SECONDS", _DEFAULT.outbox_retry_seconds)),
         outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", _DEFAULT.outbox_poll_seconds)),
+        password_reset_floor_seconds=float(env.get("PASSWORD_RESET_FLOOR_SECONDS",
+                                                   _DEFAULT.password_reset_floor_seconds)),
         mail_sender=env.get("MAIL_SENDER", _DEFAULT.mail_sender),
         public_url=env.get("PUBLIC_URL", _DEFAULT.public_url).rstrip("/"),
         program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),

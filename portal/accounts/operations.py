@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from flask import current_app, has_request_context, url_for
@@ -256,12 +257,20 @@ def _set_password(user: User, new: str, reason: str) -> None:
 def request_password_reset(email: str) -> None:
     """Email a single-use link when the account exists; say nothing either way.
 
-    The email is only written to the outbox here (the worker sends it), so the answer takes the
-    same time for a known address as for an unknown one (issue 10 item 10)."""
+    The email is only written to the outbox here (the worker sends it), and both ways take at
+    least ``password_reset_floor_seconds``: a known address costs a few more rows than an unknown
+    one, and that difference must not tell anyone which addresses have accounts (issue 10)."""
+    started = time.monotonic()
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         audit.record("password_reset.requested", outcome="failure")
-        return
+    else:
+        _queue_password_reset(user)
+    db.session().flush()  # the known path's rows are written inside the floor, not after it
+    time.sleep(max(0.0, _settings().password_reset_floor_seconds - (time.monotonic() - started)))
+
+
+def _queue_password_reset(user: User) -> None:
     token, token_hash = new_token()
     expires = db.utcnow() + timedelta(minutes=_settings().password_reset_minutes)
     db.session().add(PasswordReset(token_hash=token_hash, user=user, expires_at=expires))
