@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal import audit, db
@@ -15,6 +15,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.tokens import digest, new_token
 from portal.notifications import queue_email
+from portal.notifications.outbox import link_to
 
 
 class Refused(Exception):
@@ -149,12 +150,9 @@ def _new_invitation(actor: User | None, user: User) -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Links in email use the configured address, never the request's Host header."""
-    settings = _settings()
-    if has_request_context():
-        return settings.public_url + url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=settings.public_url):  # the command line
-        return url_for(endpoint, _external=True, **values)
+    """Links in email use the configured address, never the request's Host header (built from
+    the URL map: a test request context, as the command line once used, closed its session)."""
+    return link_to(endpoint, **values)
 
 
 def find_invitation(token: str) -> Invitation | None:

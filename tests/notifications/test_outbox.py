@@ -197,3 +197,32 @@ def _closed_port() -> int:
     from tests.accounts.helpers import _free_port
 
     return _free_port()
+
+
+def test_the_command_line_invitation_is_saved_with_its_email(databases):
+    """`lead-portal invite-admin` in a process of its own: the user, the invitation and its
+    email are all committed (building the link once closed the command's session, and the
+    printed link led nowhere)."""
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, func, select
+
+    from portal.accounts.models import Invitation, User
+
+    url = databases.new()
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "c" * 40}
+    done = subprocess.run([sys.executable, "-m", "portal.cli", "invite-admin",
+                           "chief@lead.example", "--name", "Pat Chief"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    link = done.stdout.strip().splitlines()[-1]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        users = connection.scalar(select(func.count()).select_from(User))
+        invitations = connection.scalar(select(func.count()).select_from(Invitation))
+        bodies = list(connection.scalars(select(OutboxMessage.body)))
+    engine.dispose()
+    assert (users, invitations) == (1, 1)
+    assert len(bodies) == 1 and link in bodies[0]
