@@ -1,6 +1,7 @@
 # LEAD referral portal: set-up, tests and benchmarks.
 #
 #   make run     install what is missing, migrate, load the demo data, serve on 127.0.0.1:5000
+#                (with the outbox's delivery worker beside the server)
 #   make test    install the test extras and the design system, then run pytest with PYTEST_ARGS
 #   make bench   install the test extras, then run the benchmarks in tests/bench/
 #   make clean   remove everything the targets above installed or made
@@ -85,6 +86,10 @@ run: $(APP_STAMP) $(USWDS_STAMP)
 	mkdir -p instance
 	$(PORTAL) db upgrade
 	$(PORTAL) demo
+	@# The outbox's delivery worker runs beside the server, and stops when the server stops
+	@# (Ctrl-C reaches both; the trap covers the server ending any other way).
+	$(PORTAL) outbox deliver --loop --digest & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(PORTAL) run --host $(HOST) --port $(PORT)
 
 test: $(TEST_STAMP) $(USWDS_STAMP)
@@ -97,6 +102,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_queue.py
 	$(VPY) $(BENCH_DIR)/bench_receipts.py
 	$(VPY) $(BENCH_DIR)/bench_reports.py
+	$(VPY) $(BENCH_DIR)/bench_outbox.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 

@@ -92,6 +92,7 @@ def _secure(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.routes import bp as accounts
     from portal.api.routes import bp as api
+    from portal.notices.routes import bp as notifications
     from portal.admin.routes import bp as admin
     from portal.audit_log.routes import bp as audit
     from portal.public.routes import bp as public
@@ -102,12 +103,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review.routes import bp as review
 
     for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
-                      reports):
+                      reports, notifications):
         app.register_blueprint(blueprint)
 
 
 def _listen_to_events() -> None:
     """The listeners of what the referral's verbs emit (portal/events.py) register on import."""
+    import portal.notices.notices  # noqa: F401
     import portal.reports.operations  # noqa: F401
 
 

@@ -11,6 +11,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from portal import create_app
 from portal.config import ROOT
 from portal.demo.commands import demo
+from portal.notices.commands import digest, outbox
 from portal.reports.commands import report
 from portal.review.commands import deadlines
 from portal.screening_commands import rules, screen
@@ -26,6 +27,8 @@ cli.add_command(rules)
 cli.add_command(demo)
 cli.add_command(deadlines)
 cli.add_command(report)
+cli.add_command(outbox)
+cli.add_command(digest)
 
 
 def alembic_config(url: str) -> Config:

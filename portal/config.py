@@ -38,14 +38,25 @@ class Settings:
     trusted_proxies: int = 0
     invitation_days: int = 7
     password_reset_minutes: int = 60
+    # A reset request answers in no less than this, known address or not (see accounts).
+    password_reset_floor_seconds: float = 0.25
     # "production" uses argon2-cffi's RFC 9106 low-memory profile; "fast" is for tests only.
     argon2_profile: str = "production"
     ratelimit_enabled: bool = True
     ratelimit_storage_uri: str = "memory://"
     max_content_length: int = 1024 * 1024
+    # Mail (the outbox's worker sends it; without a host, development keeps it at "Sent mail").
     smtp_host: str | None = None
     smtp_port: int = 25
+    smtp_security: str = "none"  # "none", "starttls" or "tls" (implicit TLS, usually port 465)
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_timeout_seconds: float = 10.0
     mail_sender: str = "LEAD Referral Portal <no-reply@lead.invalid>"
+    # A failed message is retried after 1, 2, 4, ... times this, then given up after the last.
+    outbox_max_attempts: int = 8
+    outbox_retry_seconds: int = 60
+    outbox_poll_seconds: float = 5.0
     public_url: str = "http://127.0.0.1:5000"
     # The short name, as in "the LEAD program" (the consent texts say "the {program_name} program").
     program_name: str = "LEAD"
@@ -93,6 +104,14 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
                                             _DEFAULT.max_sessions_per_user, least=1),
         smtp_host=env.get("SMTP_HOST") or None,
         smtp_port=int(env.get("SMTP_PORT", "25")),
+        smtp_security=env.get("SMTP_SECURITY", _DEFAULT.smtp_security).lower(),
+        smtp_username=env.get("SMTP_USERNAME") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        outbox_max_attempts=int(env.get("OUTBOX_MAX_ATTEMPTS", _DEFAULT.outbox_max_attempts)),
+        outbox_retry_seconds=int(env.get("OUTBOX_RETRY_SECONDS", _DEFAULT.outbox_retry_seconds)),
+        outbox_poll_seconds=float(env.get("OUTBOX_POLL_SECONDS", _DEFAULT.outbox_poll_seconds)),
+        password_reset_floor_seconds=float(env.get("PASSWORD_RESET_FLOOR_SECONDS",
+                                                   _DEFAULT.password_reset_floor_seconds)),
         mail_sender=env.get("MAIL_SENDER", _DEFAULT.mail_sender),
         public_url=env.get("PUBLIC_URL", _DEFAULT.public_url).rstrip("/"),
         program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),
@@ -129,6 +148,7 @@ def check(settings: Settings) -> None:
         raise ConfigError(f"LEAD_ENV must be 'development' or 'production', not {settings.env!r}")
     if settings.paper_size.lower() not in {"letter", "a4"}:
         raise ConfigError(f"PAPER_SIZE must be Letter or A4, not {settings.paper_size!r}")
+    _check_mail(settings)
     try:
         ZoneInfo(settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -149,6 +169,17 @@ def check(settings: Settings) -> None:
         # Each gunicorn worker would count on its own: N workers, N times the limit.
         raise ConfigError("RATELIMIT_STORAGE_URI must name a shared store in production, like "
                           "redis://127.0.0.1:6379 (memory:// counts per worker)")
+
+
+def _check_mail(settings: Settings) -> None:
+    if settings.smtp_security not in {"none", "starttls", "tls"}:
+        raise ConfigError("SMTP_SECURITY must be none, starttls or tls, not "
+                          f"{settings.smtp_security!r}")
+    if settings.outbox_max_attempts < 1 or settings.outbox_retry_seconds < 1:
+        raise ConfigError("OUTBOX_MAX_ATTEMPTS and OUTBOX_RETRY_SECONDS must be at least 1")
+    if settings.production and settings.smtp_username and settings.smtp_security == "none":
+        # The password would cross the network in the clear.
+        raise ConfigError("SMTP_USERNAME is set: set SMTP_SECURITY to starttls or tls as well")
 
 
 def _development_secret_key() -> str:

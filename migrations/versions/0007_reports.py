@@ -1,7 +1,7 @@
 """reports: reporting columns on referrals, and referral_charges; existing referrals backfilled
 
 Revision ID: 0007_reports
-Revises: 0005_security
+Revises: 0006_outbox
 
 The demographics and charges of referrals already submitted are read from their JSON answers,
 in batches, with the same functions the submission uses (portal.reports.values). Charge levels
@@ -18,7 +18,7 @@ import portal.db
 from portal.reports.values import charge_rows, reporting_values
 
 revision = "0007_reports"
-down_revision = "0005_security"
+down_revision = "0006_outbox"
 branch_labels = None
 depends_on = None
 

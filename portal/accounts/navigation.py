@@ -56,6 +56,9 @@ def navigation() -> list[Item]:
              "organisation's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
         Item("audit.events", "Audit log", "Every sign-in, change and refused access, with filters "
              "and a CSV export.", "Read the audit log", may("administer_program")),
+        Item("notifications.troubled", "Outbox", "Email that could not be sent, with its error, "
+             "to retry; and the sent mail kept without SMTP.", "Check the outbox",
+             may("administer_program")),
         Item("accounts.profile", "Your details", "Your name, phone and badge number, your password "
              "and your recovery codes.", "Change your details"),
     ]

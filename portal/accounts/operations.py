@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from portal import audit, db
@@ -15,6 +16,7 @@ from portal.accounts.models import (
 from portal.accounts.tokens import digest, new_token
 from portal.errors import Refused
 from portal.notifications import queue_email
+from portal.notifications.outbox import link_to
 from portal.web import emails
 
 
@@ -148,11 +150,8 @@ def _invitation_not_sent(actor: User, organisation: Organisation, existing: User
     nowhere), so the form cannot be used to learn who has an account where. The owner is told."""
     audit.record("user.invite_not_sent", actor=actor, subject=existing,
                  organisation_id=organisation.id, detail={"reason": "email has an account"})
-    queue_email(existing.email, "Someone tried to invite you to the LEAD Referral Portal",
-                f"Hello {existing.name},\n\nAn administrator at {organisation.name} tried to "
-                "invite this email address to the LEAD Referral Portal. You already have an "
-                "account, so nothing has changed. If you expected this, tell them to ask the "
-                "program's administrators.\n")
+    queue_email("invite_attempted", existing.email, user_id=existing.id, name=existing.name,
+                organisation=organisation.name)
     return external_url("accounts.accept_invitation", token=new_token()[0])
 
 
@@ -170,21 +169,15 @@ def _new_invitation(actor: User | None, user: User) -> str:
     db.session().add(Invitation(token_hash=token_hash, user=user, expires_at=expires,
                                 invited_by_id=getattr(actor, "id", None)))
     link = external_url("accounts.accept_invitation", token=token)
-    queue_email(user.email, "You are invited to the LEAD Referral Portal",
-                f"Hello {user.name},\n\nYou have been invited to the LEAD Referral Portal for "
-                f"{user.organisation.name}.\nSet up your account within "
-                f"{_settings().invitation_days} days at:\n\n{link}\n\n"
-                "You will need an authenticator app on your phone.\n")
+    queue_email("invitation", user.email, user_id=user.id, name=user.name, link=link,
+                organisation=user.organisation.name, days=_settings().invitation_days)
     return link
 
 
 def external_url(endpoint: str, **values) -> str:
-    """Links in email use the configured address, never the request's Host header."""
-    settings = _settings()
-    if has_request_context():
-        return settings.public_url + url_for(endpoint, **values)
-    with current_app.test_request_context(base_url=settings.public_url):  # the command line
-        return url_for(endpoint, _external=True, **values)
+    """Links in email use the configured address, never the request's Host header (built from
+    the URL map: a test request context, as the command line once used, closed its session)."""
+    return link_to(endpoint, **values)
 
 
 def find_invitation(token: str) -> Invitation | None:
@@ -285,19 +278,28 @@ def _set_password(user: User, new: str, reason: str) -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a single-use link when the account exists; say nothing either way."""
+    """Email a single-use link when the account exists; say nothing either way.
+
+    The email is only written to the outbox here (the worker sends it), and both ways take at
+    least ``password_reset_floor_seconds``: a known address costs a few more rows than an unknown
+    one, and that difference must not tell anyone which addresses have accounts (issue 10)."""
+    started = time.monotonic()
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         audit.record("password_reset.requested", outcome="failure")
-        return
+    else:
+        _queue_password_reset(user)
+    db.session().flush()  # the known path's rows are written inside the floor, not after it
+    time.sleep(max(0.0, _settings().password_reset_floor_seconds - (time.monotonic() - started)))
+
+
+def _queue_password_reset(user: User) -> None:
     token, token_hash = new_token()
     expires = db.utcnow() + timedelta(minutes=_settings().password_reset_minutes)
     db.session().add(PasswordReset(token_hash=token_hash, user=user, expires_at=expires))
     link = external_url("accounts.reset_password", token=token)
-    queue_email(user.email, "Reset your LEAD Referral Portal password",
-                f"Hello {user.name},\n\nSomeone asked to reset your password. If it was you, "
-                f"use this link within {_settings().password_reset_minutes} minutes:\n\n{link}\n\n"
-                "You will need your authenticator app. If it was not you, ignore this email.\n")
+    queue_email("password_reset", user.email, user_id=user.id, name=user.name, link=link,
+                minutes=_settings().password_reset_minutes)
     audit.record("password_reset.requested", actor=user, subject=user)
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import audit, db
+from portal import audit, db, events
 from portal.accounts.models import User
 from portal.consent.models import Consent, ConsentStatus, Revocation
 from portal.errors import Refused
@@ -46,6 +46,7 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
                       else ConsentStatus.REVOCATION_PENDING)
     audit.record("consent.revocation_recorded", actor=actor, subject=consent,
                  detail={"effective_on": effective.isoformat(), "status": consent.status.value})
+    events.emit("consent.revocation_recorded", consent=consent, actor=actor)
     return revocation
 
 

@@ -20,6 +20,7 @@ from .ruleset import (
     LEVELS,
     OTHER_CHARGE,
     Charge,
+    Digest,
     Exclusion,
     Qualifier,
     Route,
@@ -62,7 +63,7 @@ def parse_ruleset(raw: bytes, source: str = "ruleset") -> Ruleset:
 
 
 def _read_top(p: _Problems, data: dict) -> dict:
-    top = p.table(data, "", required=_TOP_KEYS)
+    top = p.table(data, "", required=_TOP_KEYS, optional=("digest",))
     org_kinds = _read_terms(p, top, "organisation_kinds", non_empty=True)
     return {
         "id": p.value(top, "id", "", _text),
@@ -75,7 +76,19 @@ def _read_top(p: _Problems, data: dict) -> dict:
         "concerns": _read_terms(p, top, "concerns"),
         "charges": _read_charges(p, top),
         "decline_reasons": _read_terms(p, top, "decline_reasons"),
+        "digest": _read_digest(p, top),
     }
+
+
+def _read_digest(p: _Problems, top: dict) -> Digest:
+    """The coordinators' weekday digest; optional, each key defaulting to Digest's."""
+    if "digest" not in top:
+        return Digest()
+    table = p.table(top["digest"], "digest",
+                    optional=("unclaimed_after_days", "deadlines_within_days"))
+    values = {key: p.value(table, key, "digest", _whole(0, 365))
+              for key in ("unclaimed_after_days", "deadlines_within_days") if key in table}
+    return Digest(**{key: value for key, value in values.items() if value is not None})
 
 
 def _read_terms(p: _Problems, top: dict, key: str, non_empty: bool = False) -> tuple[Term, ...]:

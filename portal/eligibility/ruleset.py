@@ -114,6 +114,19 @@ class Route:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """What the coordinators' weekday digest lists: open referrals nobody has claimed for this
+    many days, and intake deadlines due within this many days."""
+
+    unclaimed_after_days: int = 3
+    deadlines_within_days: int = 7
+
+    def to_dict(self) -> dict:
+        return {"unclaimed_after_days": self.unclaimed_after_days,
+                "deadlines_within_days": self.deadlines_within_days}
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Ruleset:
     """One version of the rules. Compared by identity: two loads are two rulesets (see sha256)."""
@@ -129,6 +142,7 @@ class Ruleset:
     concerns: tuple[Term, ...]
     charges: tuple[Charge, ...]
     decline_reasons: tuple[Term, ...]
+    digest: Digest = Digest()
     # Lookups built once in __post_init__ so screening never scans a list.
     charge_by_code: Mapping[str, Charge] = field(init=False, repr=False)
     route_by_code: Mapping[str, Route] = field(init=False, repr=False)
@@ -208,4 +222,5 @@ class Ruleset:
             "routes": [r.to_dict() for r in self.routes],
             "deadlines": self.deadlines(),
             "decline_reasons": [d.to_dict() for d in self.decline_reasons],
+            "digest": self.digest.to_dict(),
         }

@@ -135,7 +135,8 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     if changed.rowcount != 1:
         raise AlreadySubmitted()
     db.session().refresh(referral)
-    events.emit("referral.submitted", referral=referral, answers=check.answers, ruleset=ruleset)
+    events.emit("referral.submitted", referral=referral, actor=actor, answers=check.answers,
+                ruleset=ruleset)
     _keep_version(actor, referral, 1)
     _keep_screening(referral, 1, check.facts, result, ruleset, today)
     consent.record_signature(actor, referral, check.answers.consent, texts=texts)
@@ -193,6 +194,7 @@ def withdraw(actor: User, referral: Referral, reason: str) -> None:
         # A withdrawn referral is nobody's to work on (the database refuses a claim on it).
         referral.claimed_by_id = referral.claimed_at = None
     transition(actor, referral, Status.WITHDRAWN, PARTNER, message=reason)
+    events.emit("referral.withdrawn", referral=referral, actor=actor)
 
 
 def answer_request(actor: User, referral: Referral, request: InformationRequest,
@@ -205,3 +207,4 @@ def answer_request(actor: User, referral: Referral, request: InformationRequest,
     _keep_version(actor, referral, number + 1)
     transition(actor, referral, Status.IN_REVIEW, PARTNER,
                message="Information added by the partner")
+    events.emit("referral.partner_replied", referral=referral, actor=actor)

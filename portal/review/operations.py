@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal import audit, db
+from portal import audit, db, events
 from portal.accounts.access import may
 from portal.accounts.models import User
 from portal.errors import Refused
@@ -112,6 +112,7 @@ def _decide(actor: User, referral: Referral, target: Status, note: str | None,
     referral.decision_note, referral.partner_message = note or None, message or None
     referral.claimed_by_id = referral.claimed_at = None
     transition(actor, referral, target, COORDINATOR, note=note, message=message)
+    events.emit("referral.decided", referral=referral, actor=actor)
 
 
 def request_information(actor: User, referral: Referral, seen: int, question: str,
@@ -124,6 +125,7 @@ def request_information(actor: User, referral: Referral, seen: int, question: st
                                         asked_by_id=actor.id))
     if referral.claimed_by_id is None:
         _hold(actor, referral, actor)
+    events.emit("referral.information_requested", referral=referral, actor=actor)
 
 
 def record_intake(actor: User, referral: Referral, seen: int, completed_on: date | None) -> None:

@@ -106,7 +106,7 @@ class Mailbox:
         return [email.message_from_bytes(raw, policy=email.policy.default) for raw in self.received]
 
     def bodies(self) -> list[str]:
-        return [message.get_content() for message in self.messages()]
+        return [message.get_body(("plain",)).get_content() for message in self.messages()]
 
 
 def _free_port() -> int:

@@ -17,6 +17,7 @@ from tests.accounts.helpers import (
     local,
     sign_out,
 )
+from tests.notifications.helpers import deliver, text_of
 
 GOOD_PASSWORD = "quartz meadow ferry lantern 9"
 
@@ -201,10 +202,11 @@ def test_the_invitation_is_emailed(make, session, other_app, mailbox):
     assert page.status == 200 and "We have emailed the invitation" in page.text
     shown = page.soup.find(id="invitation-link")["value"]
 
+    deliver(mail_app)
     [message] = mailbox.messages()
     assert message["To"] == "officer.mail@example.org"
     assert message["Subject"] == "You are invited to the LEAD Referral Portal"
-    body = message.get_content()
+    body = text_of(message)
     assert link_in(body, "/invitation/") == shown
     assert partner.name in body
     session.expire_all()
@@ -227,6 +229,7 @@ def test_no_email_is_sent_when_the_invitation_fails(make, session, other_app, ma
     page = desk.submit_page(f"/admin/organisations/{partner.id}/invite", {
         "name": "Someone", "email": taken.email.upper(), "role": "referrer"})
     assert page.errors == ["That email address already has an account. Enter a different one"]
+    deliver(mail_app)
     assert mailbox.received == []
 
 

@@ -3,7 +3,6 @@ the second factor asked for as well."""
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -19,6 +18,7 @@ from tests.accounts.helpers import (
     link_in,
     local,
 )
+from tests.notifications.helpers import deliver, outbox, text_of
 from tests.pages import fresh_code
 
 NEW_PASSWORD = "harbour tulip gravel comet 31"
@@ -31,12 +31,11 @@ def ask_for_reset(browser, email_address: str):
     return browser.get(response.location)
 
 
-def reset_link(caplog, browser, user) -> str:
-    """Without SMTP (development) the email is written to the log: take the link from there."""
-    with caplog.at_level(logging.WARNING, logger="portal.notifications.operations"):
-        caplog.clear()
-        ask_for_reset(browser, user.email)
-    return link_in(caplog.text, "/password-reset/")
+def reset_link(session, browser, user) -> str:
+    """Without SMTP (development) the email is kept in the outbox: take the link from there."""
+    ask_for_reset(browser, user.email)
+    message = outbox(session, recipient=user.email, kind="password_reset")[-1]
+    return link_in(message.body, "/password-reset/")
 
 
 def submit_reset(browser, link, code, password=NEW_PASSWORD):
@@ -60,20 +59,23 @@ def test_the_reset_link_is_emailed(make, session, other_app, mailbox):
     user = make.user()
     browser = client_of(mail_app)
     ask_for_reset(browser, "nobody-here@example.org")
+    deliver(mail_app)
     assert mailbox.received == [], "nothing is sent for an unknown address"
     ask_for_reset(browser, user.email)
+    assert mailbox.received == [], "the request only queues it: the worker sends it"
+    deliver(mail_app)
     [message] = mailbox.messages()
     assert message["To"] == user.email
     assert message["Subject"] == "Reset your LEAD Referral Portal password"
-    link = link_in(message.get_content(), "/password-reset/")
+    link = link_in(text_of(message), "/password-reset/")
     assert "Choose a new password" in browser.get(local(link)).text
 
 
-def test_a_reset_needs_the_second_factor(client, new_client, make, session, caplog):
+def test_a_reset_needs_the_second_factor(client, new_client, make, session):
     user = make.user(Role.COORDINATOR)
     elsewhere = new_client()
     elsewhere.sign_in(user)
-    link = reset_link(caplog, client, user)
+    link = reset_link(session, client, user)
 
     refused = submit_reset(client, link, "000000")
     assert refused.status == 200
@@ -105,9 +107,9 @@ def test_a_reset_needs_the_second_factor(client, new_client, make, session, capl
     assert new_client().sign_in(user, password=NEW_PASSWORD).location == "/home"
 
 
-def test_a_reset_refuses_a_weak_password(client, make, caplog):
+def test_a_reset_refuses_a_weak_password(client, make, session):
     user = make.user()
-    link = reset_link(caplog, client, user)
+    link = reset_link(session, client, user)
     page = submit_reset(client, link, fresh_code(user), password=user.email)
     assert page.status == 200 and page.error_targets() == ["password"]
     page = client.submit_page(local(link), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD[:-1],
@@ -116,9 +118,9 @@ def test_a_reset_refuses_a_weak_password(client, make, caplog):
     assert page.value("code") == "123456"
 
 
-def test_a_reset_link_expires_after_60_minutes(client, new_client, make, session, caplog):
+def test_a_reset_link_expires_after_60_minutes(client, new_client, make, session):
     user = make.user()
-    link = reset_link(caplog, client, user)
+    link = reset_link(session, client, user)
     reset = session.query(PasswordReset).filter_by(user_id=user.id).one()
     assert abs(reset.expires_at - reset.created_at - timedelta(minutes=60)) < timedelta(seconds=5)
     with time_machine.travel(reset.created_at + timedelta(minutes=59), tick=False):
@@ -134,13 +136,13 @@ def test_a_reset_link_expires_after_60_minutes(client, new_client, make, session
     assert new_client().sign_in(user).location == "/home", "the old password still works"
 
 
-def test_a_recovery_code_can_stand_in_for_the_app(client, new_client, make, caplog):
+def test_a_recovery_code_can_stand_in_for_the_app(client, new_client, make, session):
     user = make.user()
     client.sign_in(user)
     page = client.submit_page("/profile/recovery-codes", {}, form_url="/profile")
     code = page.soup.select("#recovery-codes li")[0].get_text(strip=True)
     browser = new_client()
-    link = reset_link(caplog, browser, user)
+    link = reset_link(session, browser, user)
     assert submit_reset(browser, link, code).status == 302
     assert_signed_out(client)
 
