@@ -96,10 +96,10 @@ def _multirow(table, rows: list[dict]) -> None:
     """On PostgreSQL, COPY: a list of rows handed to the driver's executemany goes one row at a
     time, which made a million referrals (and their charges) take most of an hour."""
     connection = db.session().connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
     columns = sorted({key for row in rows for key in row})
+    if connection.dialect.name != "postgresql":  # every row with every column: one statement
+        connection.execute(insert(table), [{c: row.get(c) for c in columns} for row in rows])
+        return
     types = {c: table.c[c].type for c in columns}
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(

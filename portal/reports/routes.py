@@ -57,7 +57,7 @@ def pdf():
     report = _report(form)
     operations.record_export(current_user, "report", report.criteria, "pdf")
     try:
-        content = exports.report_pdf(_html(report, for_pdf=True), timeout=_timeout())
+        content = exports.report_pdf(_html(report), timeout=_timeout())
     except RenderTimeout:
         return _unavailable()
     return _download(content, "application/pdf", _filename(report, "report", "pdf"))
@@ -92,7 +92,7 @@ def _page(form: ReportForm, report):
                            display=display, small_note=SMALL_NOTE)
 
 
-def _html(report, *, for_pdf: bool) -> str:
+def _html(report) -> str:
     from portal.receipts.render import static_url
 
     return render_template("reports/pdf.html", report=report, display=display,

@@ -7,7 +7,7 @@ import csv
 import io
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from portal.accounts.models import OrgKind, Role
@@ -51,7 +51,6 @@ class Person:
     charges: list[str]
     decision_days: int | None = None
     intake_days: int | None = None
-    extra: dict = field(default_factory=dict)
 
     @property
     def month(self) -> str:

@@ -45,12 +45,6 @@ def check(shown, count: int) -> None:
         assert shown in (str(count), count, "hidden"), (shown, count)
 
 
-def _rows_for(world, dimension):
-    if dimension == "partner":
-        return {str(o.id): o for o in world.partners}
-    return None
-
-
 @pytest.mark.parametrize("breakdown", ["race", "ethnicity"])
 @pytest.mark.parametrize("dimension", list(DIMENSIONS))
 def test_count_tables_on_the_page_in_the_csv_and_from_the_command(
