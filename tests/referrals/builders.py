@@ -70,14 +70,6 @@ def fill_draft(client, route: str, *, upto: str | None = None, consent: bool = T
     return referral_id
 
 
-def submit(client, route: str) -> tuple[int, str]:
-    """A complete referral sent through the pages; returns its id and reference number."""
-    referral_id = fill_draft(client, route)
-    response = client.submit(f"/referrals/{referral_id}/check", {}, status=302)
-    page = client.get(response.location)
-    return referral_id, page.soup.find(id="reference").get_text().strip()
-
-
 def fill_draft_quickly(client, route: str, *, upto: str | None = None,
                        consent: bool = True) -> int:
     """As ``fill_draft``, with one CSRF token for every page (a token is good for the whole
