@@ -1,4 +1,4 @@
-"""Complete referrals for tests: as pages a partner posts, and as a submitted row made directly."""
+"""Referrals through the partner's pages, as a partner posts them (make.referral makes them without)."""
 
 from __future__ import annotations
 
