@@ -1,4 +1,4 @@
-"""Referrals through the partner's pages, as a partner posts them (make.referral makes them without)."""
+"""Referrals through the partner's pages, posted as a partner posts them."""
 
 from __future__ import annotations
 
