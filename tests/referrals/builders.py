@@ -1,4 +1,4 @@
-"""Complete referrals for tests: as pages a partner posts, and as a submitted row made directly."""
+"""Referrals through the partner's pages, posted as a partner posts them."""
 
 from __future__ import annotations
 
@@ -68,14 +68,6 @@ def fill_draft(client, route: str, *, upto: str | None = None, consent: bool = T
     if consent and upto != "consent":
         client.submit(f"/referrals/{referral_id}/consent", consent_page(route), status=302)
     return referral_id
-
-
-def submit(client, route: str) -> tuple[int, str]:
-    """A complete referral sent through the pages; returns its id and reference number."""
-    referral_id = fill_draft(client, route)
-    response = client.submit(f"/referrals/{referral_id}/check", {}, status=302)
-    page = client.get(response.location)
-    return referral_id, page.soup.find(id="reference").get_text().strip()
 
 
 def fill_draft_quickly(client, route: str, *, upto: str | None = None,

@@ -78,7 +78,7 @@ def reference_on(page) -> str:
 
 
 def submit_quickly(client: Client, route: str) -> tuple[int, str]:
-    """As builders.submit (a complete referral sent through the pages), in fewer requests."""
+    """A complete referral sent through the pages, in few requests; returns its id and reference."""
     referral_id = builders.fill_draft_quickly(client, route)
     response = send(client, referral_id)
     assert response.status_code == 302, response.status_code

@@ -72,7 +72,8 @@ def test_a_page_already_saved_shows_its_answers_again(make, signed_in, route):
 
 
 def test_the_referrer_page_starts_from_the_profile(make, signed_in, session):
-    user = make.user(Role.REFERRER, name="Officer Kim Lee", badge_number="7781", phone="303 555 0111")
+    user = make.user(Role.REFERRER, name="Officer Kim Lee", badge_number="7781",
+                     phone="303 555 0111")
     browser = signed_in(user)
     referral_id = builders.start(browser, ARREST)
     page = browser.get(f"/referrals/{referral_id}/referrer")

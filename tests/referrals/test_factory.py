@@ -57,7 +57,8 @@ def test_decided_states_carry_their_decision_and_open_ones_their_holder(make, se
     assert completed.intake_completed_on is not None and completed.decided_at is not None
     assert make.referral(status=Status.IN_REVIEW).claimed_by_id is None
     assert make.referral(status=Status.IN_REVIEW, claimed_by=casey).claimed_by_id == casey.id
-    assert make.referral(status=Status.NEEDS_INFORMATION, claimed_by=casey).claimed_by_id == casey.id
+    waiting = make.referral(status=Status.NEEDS_INFORMATION, claimed_by=casey)
+    assert waiting.claimed_by_id == casey.id
     assert make.referral(status=Status.NEEDS_INFORMATION).claimed_by_id is None
     overridden = make.referral(status=Status.ACCEPTED, screening="needs_review")
     assert overridden.override_justification

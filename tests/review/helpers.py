@@ -1,6 +1,6 @@
 """Shared by the review tests: coordinators, reading the database, and the coordinator's pages.
 
-Referrals are made by ``make.referral`` (tests/factories.py); browsers by the ``signed_in`` fixture."""
+Referrals are made by ``make.referral`` (tests/factories.py), browsers by ``signed_in``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ TODAY = date.today()
 _serial = itertools.count(1)
 
 
-# --- The columns of each state, for raw UPDATEs (make.referral makes real rows) --------------------
+# --- The columns of each state, for raw UPDATEs (make.referral makes real rows) ----------------
 
 DECIDED = {Status.ACCEPTED, Status.DECLINED, Status.INTAKE_COMPLETED, Status.INTAKE_MISSED}
 

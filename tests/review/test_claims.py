@@ -138,7 +138,8 @@ def test_a_draft_is_not_found_by_staff(make, session, signed_in, officer, casey)
     assert count(session, Referral) == 1
 
 
-def test_a_working_note_is_added_and_a_blank_one_refused(make, session, signed_in, officer, casey):
+def test_a_working_note_is_added_and_a_blank_one_refused(make, session, signed_in, officer,
+                                                        casey):
     referral = make.referral(by=officer)
     browser = signed_in(casey)
     url = f"/review/referrals/{referral.id}/notes"

@@ -82,7 +82,8 @@ def _set_status(session, referral_id: int, status: Status, **columns) -> None:
                         {"status": status.value, "id": referral_id, **columns})
 
 
-def test_the_database_refuses_every_change_of_status_not_in_the_table(make, session, officer, casey):
+def test_the_database_refuses_every_change_of_status_not_in_the_table(make, session, officer,
+                                                                     casey):
     """The trigger of migration 0003: a raw UPDATE of any pair outside the table fails, and any
     pair in it succeeds (the columns each state needs are set first, so only the trigger judges)."""
     rows = {}
