@@ -144,11 +144,16 @@ class Factory:
         return self._coordinator
 
 
+INELIGIBLE_NOTE = "Please review: the person asked for help"
+
+
 def _send(work, referral: Referral, status: Status, referrer: User, coordinator: User, *,
           screening: str, today: date, partner_note: str | None, released: bool,
           question: str) -> None:
     """Submitted by the referrer, then moved by the coordinator along the workflow's path."""
     ruleset = current_app.extensions["portal.ruleset"]
+    if screening == "ineligible" and not partner_note:
+        partner_note = INELIGIBLE_NOTE  # an ineligible referral is sent only with its reason
     referrals.submit_referral(referrer, referral, ruleset=ruleset, texts=default_texts(),
                               today=today, partner_note=partner_note)
     work.flush()
