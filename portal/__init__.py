@@ -82,11 +82,13 @@ def _load_rules(app: Flask, settings: Settings) -> None:
 
 def _secure(app: Flask) -> None:
     from portal.accounts import sessions
+    from portal.audit import refusals
     from portal.web import errors, security
 
     security.init_app(app)
     sessions.init_app(app)
     errors.init_app(app)
+    refusals.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -37,6 +37,9 @@ def _cursor() -> tuple[datetime, int] | None:
 @signed_in(Role.PROGRAM_ADMIN)
 def events():
     form = AuditFilterForm(request.args)
+    # Which filters were used, not what was typed in them.
+    audit.record("audit.viewed", actor=current_user,
+                 detail={"filters": sorted(field.name for field in form if field.data)})
     rows = queries.events(_criteria(form), before=_cursor())
     next_url = None
     if len(rows) == queries.PAGE_SIZE:

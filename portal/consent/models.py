@@ -21,6 +21,24 @@ class ConsentStatus(enum.StrEnum):
                 "revoked": "Revoked"}[self.value]
 
 
+class ConsentFlag(enum.StrEnum):
+    """What the queue and lists flag about a consent (worked out for a day, never stored)."""
+
+    REVOCATION_PENDING = "revocation_pending"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return {"revocation_pending": "Revocation pending", "revoked": "Consent revoked",
+                "expired": "Consent expired"}[self.value]
+
+    @property
+    def ended(self) -> bool:
+        """Disclosure outside the program has stopped."""
+        return self is not ConsentFlag.REVOCATION_PENDING
+
+
 class Consent(Base):
     """What the person signed: the exact text version and language shown, and the signature."""
 
@@ -40,10 +58,16 @@ class Consent(Base):
     # Arrest diversion: the consent cannot be revoked before this day (the end of intake).
     revocable_from: Mapped[date | None] = mapped_column(Date)
     status: Mapped[ConsentStatus] = mapped_column(_enum(ConsentStatus), default=ConsentStatus.ACTIVE)
+    # The last day the consent allows disclosure: signed_on plus the text's term in calendar
+    # months. Empty only for a consent whose text was unknown when the column was added.
+    expires_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     witness: Mapped[User] = relationship(lazy="joined")
     revocations: Mapped[list[Revocation]] = relationship(order_by="Revocation.id")
+
+    def has_expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today
 
 
 class Revocation(Base):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal import audit, db, events
 from portal.accounts.models import User
-from portal.consent.models import Consent, ConsentStatus, Revocation
+from portal.consent.models import Consent, ConsentFlag, ConsentStatus, Revocation
+from portal.eligibility import months_after
 from portal.errors import Refused
 from portal.web.dates import long_date
 
@@ -21,7 +22,7 @@ def record_signature(actor: User, referral, signed, *, texts) -> Consent:
         referral_id=referral.id, text_id=text.id, text_version=text.version,
         text_sha256=text.sha256, language=text.language, signature=signed.signature,
         signed_on=signed.signed_on, confirmed=signed.confirmed,
-        witness_id=actor.id,
+        witness_id=actor.id, expires_on=months_after(signed.signed_on, text.expires_after_months),
         revocable_from=referral.intake_deadline if text.revocable == "after_event" else None)
     db.session().add(consent)
     audit.record("consent.signed", actor=actor, subject=referral,
@@ -64,11 +65,22 @@ def apply_due_revocations(today: date) -> list[Consent]:
     return list(due)
 
 
-def flags(referral_ids: list[int], today: date) -> dict[int, ConsentStatus]:
-    """The consents of these referrals that are not simply active, for the queue's flags."""
+def flags(referral_ids: list[int], today: date) -> dict[int, ConsentFlag]:
+    """The consents of these referrals that are not simply in force, for the queue's flags."""
     rows = db.session().scalars(select(Consent).where(
-        Consent.referral_id.in_(referral_ids), Consent.status != ConsentStatus.ACTIVE))
-    return {consent.referral_id: effective_status(consent, today) for consent in rows}
+        Consent.referral_id.in_(referral_ids),
+        or_(Consent.status != ConsentStatus.ACTIVE, Consent.expires_on < today)))
+    return {consent.referral_id: flag_of(consent, today) for consent in rows}
+
+
+def flag_of(consent: Consent, today: date) -> ConsentFlag:
+    """A revocation in effect comes first: it was the person's own act."""
+    status = effective_status(consent, today)
+    if status is ConsentStatus.REVOKED:
+        return ConsentFlag.REVOKED
+    if consent.has_expired(today):
+        return ConsentFlag.EXPIRED
+    return ConsentFlag(status.value)
 
 
 def effective_status(consent: Consent, today: date) -> ConsentStatus:

@@ -22,7 +22,9 @@ from portal.tomlcheck import kind as _kind
 
 DEFAULT_TEXTS_NAME = "texts.toml"
 
-_TEXT_KEYS = ("id", "route", "version", "language", "title", "revocable", "expires", "sections")
+_TEXT_KEYS = ("id", "route", "version", "language", "title", "revocable", "expires",
+              "expires_after_months", "sections")
+_MOST_MONTHS = 120  # a consent that lasts longer than ten years is a typing mistake
 _SECTION_KEYS = ("element", "heading", "body")
 _VERSION = re.compile(r"(0|[1-9][0-9]{0,8})(\.(0|[1-9][0-9]{0,8})){0,3}\Z")
 
@@ -69,6 +71,7 @@ def _read_text(p: Problems, where: str, entry: Any) -> dict:
         "route": route, "version": version, "language": language,
         "title": p.value(table, "title", where, _plain),
         "revocable": revocable, "revocable_from": revocable_from, "expires": expires,
+        "expires_after_months": p.value(table, "expires_after_months", where, _months),
         "sections": _read_sections(p, where, table),
     }
     if route and revocable and revocable != ROUTE_REVOCABLE[route]:
@@ -225,6 +228,14 @@ def _plain(value: Any) -> str | None:
     if problem is None and ("{" in value or "}" in value):
         return "takes no placeholders or braces (placeholders belong in section bodies)"
     return problem
+
+
+def _months(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return f"must be a whole number of months, not {_kind(value)}"
+    if not 1 <= value <= _MOST_MONTHS:
+        return f"must be between 1 and {_MOST_MONTHS} months, not {value}"
+    return None
 
 
 def _version(value: Any) -> str | None:

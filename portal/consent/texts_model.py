@@ -113,6 +113,9 @@ class ConsentText:
     revocable: str                # ANYTIME or AFTER_EVENT
     revocable_from: str | None    # plain words: when it becomes revocable (AFTER_EVENT only)
     expires: str                  # plain words: when it ends (a date or an event)
+    # The same term as a number: the consent ends this many calendar months after signing. Not
+    # in the sha256 (the words are, and must agree), so adding it kept every signed fingerprint.
+    expires_after_months: int
     sections: tuple[Section, ...]
     sha256: str = field(init=False)
 

@@ -211,6 +211,12 @@ def months_before(day: date, months: int) -> date:
     return date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day of the month `months` calendar months later, or that month's last day when
+    it is shorter (31 January plus one month is 28 or 29 February)."""
+    return months_before(day, -months)
+
+
 def _intake_deadline(route: Route | None, start: date) -> date | None:
     if route is None or route.intake_deadline_days is None:
         return None

@@ -312,6 +312,7 @@ def consent_copy(src: Sources, texts) -> ConsentCopy:
         text_version=words["text_version"].format(version=text.version, sha256=text.sha256),
         rows=(Row(words["signature"], consent.signature),
               Row(words["signed_on"], format_date(consent.signed_on, words)),
+              *_expiry(consent, words),
               Row(words["witness"], words["witness_value"].format(
                   name=consent.witness.name, organisation=referral.organisation.name))),
         revocation=_revocation(consent, text, words),
@@ -322,6 +323,13 @@ def consent_copy(src: Sources, texts) -> ConsentCopy:
 def _consent_values(src: Sources) -> dict:
     """The same values the consent page filled in."""
     return consent_values(src.answers, src.referral.organisation.name, src.settings, src.ruleset)
+
+
+def _expiry(consent, words: dict) -> tuple[Row, ...]:
+    """The day the consent ends, worked out from the text's term when it was signed."""
+    if consent.expires_on is None:
+        return ()
+    return (Row(words["expires_on"], format_date(consent.expires_on, words)),)
 
 
 def _revocation(consent, text, words: dict) -> str:

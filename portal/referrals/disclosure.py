@@ -79,14 +79,12 @@ def consent_ended(consent, today: date) -> bool:
     """A revocation in effect (a pending one once its day has come), or the consent expired."""
     if consent is None:
         return False
-    expired = getattr(consent, "expires_on", None) is not None and consent.expires_on < today
-    return expired or effective_status(consent, today) is ConsentStatus.REVOKED
+    return consent.has_expired(today) or effective_status(consent, today) is ConsentStatus.REVOKED
 
 
 def consent_ended_for(referral_ids: list[int], today: date) -> set[int]:
     """Which of these referrals' consents have ended (one query, for a list page)."""
-    ended = {ConsentStatus.REVOKED}
-    return {ident for ident, status in flags(referral_ids, today).items() if status in ended}
+    return {ident for ident, flag in flags(referral_ids, today).items() if flag.ended}
 
 
 def visible_parts(user, referral, consent, today: date) -> frozenset[Part]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal import audit
 from portal.accounts.access import PARTNERS, allowed_to
 from portal.consent import operations
 from portal.consent.forms import RevocationForm
@@ -26,6 +27,8 @@ bp = Blueprint("consent", __name__, url_prefix="/referrals")
 @csrf_in_form
 def revoke(referral_id: int):
     referral, consent = queries.load_signed(current_user, referral_id)
+    if request.method == "GET":
+        audit.record("consent.revoke_form_viewed", actor=current_user, subject=referral)
     form = RevocationForm()
     if form.validate_on_submit():
         try:

@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import TextAreaField
 
 from portal import audit, db
 from portal.accounts.access import allowed_to
@@ -161,7 +162,7 @@ def act(referral_id: int, action: str):
         verb(form, item)
         db.session().flush()
     except (operations.Stale, StaleDataError):
-        return _stale(referral_id)
+        return _stale(referral_id, form)
     except Refused as refused:
         db.session().rollback()
         if isinstance(refused, operations.NeedsJustification):
@@ -173,12 +174,14 @@ def act(referral_id: int, action: str):
     return redirect(url_for("review.referral", referral_id=item.id))
 
 
-def _stale(referral_id: int):
-    """409: say what changed, and keep the newer state."""
+def _stale(referral_id: int, form):
+    """409: say what changed, keep the newer state, and give back what they typed (nothing of
+    it was saved) under the labels of the form, which say who would have read each box."""
     db.session().rollback()
     item = _referral_or_404(referral_id)
     latest = item.events[-1] if item.events else None
-    return render_template("review/stale.html", referral=item, latest=latest), 409
+    typed = [field for field in form if isinstance(field, TextAreaField) and field.data]
+    return render_template("review/stale.html", referral=item, latest=latest, typed=typed), 409
 
 
 @bp.route("/referrals/<int:referral_id>/notes", methods=["POST"])

@@ -11,6 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 from werkzeug.routing import BuildError
 
+from portal.web.security import csrf_failed
+
 log = logging.getLogger(__name__)
 
 PAGES = {
@@ -111,6 +113,7 @@ def _referral_page() -> str | None:
 
 
 def _csrf(_error: CSRFError):
+    csrf_failed.send(current_app._get_current_object())
     return render_error(400)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import ValidationError
 from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 from portal.web import emails
+from portal.web.security import csrf_failed
 
 # The longest free-text answer a form takes (a note, a reason, an answer to a question).
 NOTE_LIMIT = 2000
@@ -15,6 +17,13 @@ EXPIRED = "This page expired before it was sent. Your answers are kept: check th
 
 class PortalForm(FlaskForm):
     """A form whose CSRF failure reads as a plain error and keeps every answer typed."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        token = getattr(self, self.meta.csrf_field_name, None) if self.meta.csrf else None
+        if token is not None and token.errors:
+            csrf_failed.send(current_app._get_current_object())
+        return valid
 
     def error_items(self) -> list[tuple[str, str]]:
         """(field id, message) for the error summary, in the order the fields appear."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from blinker import Namespace
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -14,6 +15,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "frame-ancestors 'none'")
 
 csrf = CSRFProtect()
+# Sent (with the app) whenever a request fails its CSRF check, by the global check or a form's:
+# the audit layer listens, since this layer may not import it.
+csrf_failed = Namespace().signal("portal.csrf-failed")
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
 

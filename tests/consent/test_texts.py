@@ -279,7 +279,8 @@ def test_sha256_fingerprints_the_content(tmp_path):
     sections[4] = Section("purpose", sections[4].heading, sections[4].body + " More.")
     changed = ConsentText(**{
         name: getattr(text, name)
-        for name in ("id", "route", "version", "language", "title", "revocable", "revocable_from", "expires")
+        for name in ("id", "route", "version", "language", "title", "revocable", "revocable_from", "expires",
+                     "expires_after_months")
     }, sections=tuple(sections))
     assert changed.sha256 != text.sha256
 
@@ -418,6 +419,29 @@ def test_the_text_must_state_the_revocable_point_and_the_expiry(tmp_path):
          "'final disposition of the charges'"),
         "texts[1].sections[6].body: the expiry section must say when, in the expires words: 'dos años'",
     ]
+
+
+# The expiry words of the shipped texts, and the number of months each one means.
+EXPIRY_WORDS_IN_MONTHS = {"one year after the day you sign it": 12,
+                          "un año después de la fecha en que lo firma": 12}
+
+
+@pytest.mark.parametrize("text", TEXTS, ids=ids)
+def test_the_expiry_term_as_a_number_agrees_with_the_words(text):
+    assert text.expires_after_months == EXPIRY_WORDS_IN_MONTHS[text.expires]
+
+
+def test_the_expiry_term_is_required_as_a_whole_number_of_months(tmp_path):
+    term = "expires_after_months = 12\n"
+    missing = DEFAULT_TEXT.replace(term, "", 1)
+    assert problems(tmp_path, missing) == ["texts[0]: 'expires_after_months' is required"]
+    for bad, problem in (("12.5", "must be a whole number of months, not a decimal number"),
+                         ('"12"', "must be a whole number of months, not text"),
+                         ("true", "must be a whole number of months, not true/false"),
+                         ("0", "must be between 1 and 120 months, not 0"),
+                         ("121", "must be between 1 and 120 months, not 121")):
+        broken = DEFAULT_TEXT.replace(term, f"expires_after_months = {bad}\n", 1)
+        assert problems(tmp_path, broken) == [f"texts[0].expires_after_months: {problem}"], bad
 
 
 def test_lists_and_paragraphs_are_not_mixed(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.consent.texts import default_texts
+from portal.eligibility import months_after
 from portal.receipts import documents
 from tests.receipts.helpers import ARREST, pdf, submit, text
 
@@ -81,7 +82,7 @@ def test_the_spanish_consent_copy_is_the_spanish_text_signed(officer_client, ses
     assert signed.title in found and reference in found
     for section in signed.sections:
         assert section.heading in found, section.heading
-    for label in ("Firma escrita", "Fecha de la firma", "Testigo", "Cómo revocar este consentimiento",
+    for label in ("Firma escrita", "Fecha de la firma", "El consentimiento termina el", "Testigo", "Cómo revocar este consentimiento",
                   f"Versión del texto {signed.version}", signed.sha256, "José O'Neil"):
         assert label in found, label
     for label in ("Typed signature", "Witness", "Date signed", "How to revoke"):
@@ -101,9 +102,12 @@ def test_the_english_consent_copy_has_signature_date_witness_and_revocation(offi
     words = documents.words_for("en")
     for expected in (signed.title, f"Text version {signed.version}", signed.sha256,
                      "Typed signature José O'Neil", documents.format_date(consent.signed_on, words),
+                     f"Consent ends on {documents.format_date(consent.expires_on, words)}",
                      consent.witness.name, "How to revoke this consent",
                      documents.format_date(consent.revocable_from, words), signed.revocable_from):
         assert expected in found, expected
+    # The day it ends is the day of signing plus the text's term, in calendar months.
+    assert consent.expires_on == months_after(consent.signed_on, signed.expires_after_months)
     # The sections as the person read them, placeholders filled.
     assert "This form is about you, José O'Neil." in found
 

@@ -238,3 +238,22 @@ def test_program_administrators_decide_too(make, session, signed_in, held, casey
     assert (row.status, row.decline_reason, row.declined_by, row.decided_by_id) == (
         Status.DECLINED, "duplicate", "program", admin.id)
     assert row.decision_note == DECLINE["note"]
+
+
+def test_the_409_page_gives_back_every_box_they_typed_under_its_audience_label(
+        make, signed_in, held, casey):
+    jo = make.user(Role.COORDINATOR, casey.organisation, name="Jo Ramos")
+    a, b = signed_in(casey), signed_in(jo)
+    page_a, page_b = a.get(review_url(held.id)), b.get(review_url(held.id))
+    act(a, held.id, "accept", page=page_a, status=302)
+    typed = {**DECLINE, "note": "Seen twice <b>this</b> week\nat the shelter.",
+             "message": "Please ask her to call us on Monday."}
+    stale = act_page(b, held.id, "decline", typed, page=page_b)
+    assert stale.status == 409
+    boxes = {box["id"]: box for box in stale.soup.find(id="typed").find_all("textarea")}
+    assert set(boxes) == {"typed-note", "typed-message"}
+    for name, audience in (("note", "Internal note (program staff only)"),
+                           ("message", "Message to the partner (the referring partner will read this)")):
+        assert boxes[f"typed-{name}"].has_attr("readonly")
+        assert boxes[f"typed-{name}"].get_text().strip() == typed[name]
+        assert stale.soup.find("label", attrs={"for": f"typed-{name}"}).get_text() == audience

@@ -12,11 +12,15 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
+from portal.consent.models import Consent
+from portal.eligibility import months_after
 from portal.referrals.answers import ARREST, SOCIAL
 from portal.referrals.states import Status
+from portal.web.dates import long_date
 from tests.review.helpers import act, review_url
 
 MARKER = "positive opiate screen QX7"  # what program staff keep for themselves
@@ -157,3 +161,24 @@ def test_a_pending_revocation_takes_effect_on_its_day_with_no_one_acting(make, s
     assert "has been told" not in page.text
     with time_machine.travel(referral.intake_deadline + timedelta(days=1), tick=False):
         _partner_sees_only_that_it_exists(signed_in(officer), referral, session)
+
+
+def test_an_expired_consent_stops_disclosure_to_the_partner(make, signed_in, session, officer, casey):
+    referral = make.referral(SOCIAL, by=officer, status=Status.IN_REVIEW, claimed_by=casey)
+    consent = session.scalar(select(Consent).where(Consent.referral_id == referral.id))
+    assert consent.expires_on == months_after(date.today(), 12), "the text's term: one year"
+    with time_machine.travel(consent.expires_on, tick=False):  # its last day: still in force
+        page = signed_in(officer).get(f"/referrals/{referral.id}")
+        assert page.soup.find(id="consent-ended") is None and referral.legal_name in page.text
+        assert "Consent expired" not in signed_in(casey).get("/review/").text
+    with time_machine.travel(consent.expires_on + timedelta(days=1), tick=False):
+        partner = signed_in(officer)
+        _partner_sees_only_that_it_exists(partner, referral, session)
+        status = partner.get(f"/referrals/{referral.id}").soup.find(id="consent-status").get_text()
+        assert status == f"Expired on {long_date(consent.expires_on)}"
+        assert "Consent ended: not shown" in partner.get("/referrals/").text
+        coordinator = signed_in(casey)
+        banner = coordinator.get(review_url(referral.id)).soup.find(id="consent-expired")
+        assert banner is not None and long_date(consent.expires_on) in banner.get_text()
+        assert "Consent expired" in coordinator.get("/review/").text
+        assert coordinator.raw.get(f"/referrals/{referral.id}/receipt").status_code == 200
