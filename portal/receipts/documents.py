@@ -29,7 +29,9 @@ from portal.referrals.steps import consent_values
 
 # Bump when what a document shows changes in a way the template hash below cannot see (the
 # data built here). Stored documents record it with the hash of the templates and stylesheet.
-LAYOUT_VERSION = "2"  # 2: English dates read "March 27, 2026" (wording.toml)
+# 2: English dates read "March 27, 2026" (wording.toml). 3: the 2.32 notice on every document,
+# the scope of the consent on the partner's receipt, and the Spanish glossary's terms.
+LAYOUT_VERSION = "3"
 DEFAULT_PAPER_SIZE = "Letter"
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 DEFAULT_TIME_ZONE = "UTC"
@@ -98,9 +100,19 @@ class Receipt:
     next_steps: tuple[str, ...]
     contact: str
     notes: tuple[Row, ...]
-    notice: tuple | None
+    scope: Scope | None
+    notice: tuple
     protected: str | None
     made_on: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the consent allows (42 CFR 2.32(b)), in the signed text's own English words: the
+    sections of the English twin of the version signed, so it cannot disagree with it."""
+
+    source: str
+    sections: tuple  # portal.consent.texts.RenderedSection
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class ConsentCopy:
     text_version: str
     rows: tuple[Row, ...]
     revocation: str
+    notice: tuple
     made_on: str
 
 
@@ -187,17 +200,19 @@ def qr_code(payload: str) -> QrCode:
 # --- the receipts ----------------------------------------------------------------------------------
 
 
-def receipt(src: Sources) -> Receipt:
-    """The partner's receipt: in English, with the screening, the notes and the 2.32 notice."""
-    return _receipt(src, RECEIPT, "en")
+def receipt(src: Sources, texts=None) -> Receipt:
+    """The partner's receipt: in English, with the screening, the notes, what the consent
+    allows (from ``texts``, the consent library) and the 2.32 notice."""
+    return _receipt(src, RECEIPT, "en", texts)
 
 
 def person_receipt(src: Sources, language: str) -> Receipt:
-    """The person's copy, in their language, without what they need not carry."""
+    """The person's copy, in their language, without what they need not carry; the 2.32
+    notice stays in the regulation's English (a Spanish explanation goes beside it)."""
     return _receipt(src, PERSON_RECEIPT, language)
 
 
-def _receipt(src: Sources, kind: str, language: str) -> Receipt:
+def _receipt(src: Sources, kind: str, language: str, texts=None) -> Receipt:
     words, referral = words_for(language), src.referral
     for_person = kind == PERSON_RECEIPT
     deadline = format_date(referral.intake_deadline, words) if referral.intake_deadline else None
@@ -215,7 +230,8 @@ def _receipt(src: Sources, kind: str, language: str) -> Receipt:
         next_steps=_next_steps(src.settings, words, "person" if for_person else "partner"),
         contact=_contact(src.settings, words, referral.reference),
         notes=() if for_person else _notes(src, words),
-        notice=None if for_person else REDISCLOSURE_NOTICE,
+        scope=None if for_person else consent_scope(src, texts),
+        notice=REDISCLOSURE_NOTICE,
         protected=words["protected"] if for_person else None,
         made_on=_made_on(src, words),
     )
@@ -316,8 +332,28 @@ def consent_copy(src: Sources, texts) -> ConsentCopy:
               Row(words["witness"], words["witness_value"].format(
                   name=consent.witness.name, organisation=referral.organisation.name))),
         revocation=_revocation(consent, text, words),
+        notice=REDISCLOSURE_NOTICE,
         made_on=_made_on(src, words),
     )
+
+
+SCOPE_ELEMENTS = ("what_information", "to_whom", "purpose", "expiry")
+
+
+def consent_scope(src: Sources, texts, values: dict | None = None) -> Scope | None:
+    """The signed version's information, recipients, purpose and expiry, in English, filled in
+    with ``values`` (by default those the consent page used)."""
+    if src.consent is None or texts is None:
+        return None
+    signed = texts.get(src.consent.text_id)
+    if signed is None:
+        raise LookupError(f"consent text {src.consent.text_id!r} is not in the library")
+    english = next(t for t in texts if (t.route, t.version, t.language)
+                   == (signed.route, signed.version, "en"))
+    sections = english.render(**(values or _consent_values(src)))
+    return Scope(source=f"Consent text {english.id} (signed in {signed.language}: {signed.id}), "
+                        f"signed {format_date(src.consent.signed_on, words_for('en'))}.",
+                 sections=tuple(s for s in sections if s.element in SCOPE_ELEMENTS))
 
 
 def _consent_values(src: Sources) -> dict:

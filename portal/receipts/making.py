@@ -72,7 +72,7 @@ def build(referral: Referral, kind: str, language: str, made_at: datetime):
         screening=queries.submitted_screening(referral), consent=referrals.consent_of(referral),
         ruleset=current_app.extensions["portal.ruleset"], settings=_settings(), made_at=made_at)
     if kind == RECEIPT:
-        return documents.receipt(sources)
+        return documents.receipt(sources, default_texts())
     if kind == PERSON_RECEIPT:
         return documents.person_receipt(sources, language)
     return documents.consent_copy(sources, default_texts())

@@ -15,6 +15,7 @@ from portal.receipts.models import CONSENT_COPY, PERSON_RECEIPT, RECEIPT
 from portal.receipts.render import STATIC_DIR, static_url
 
 LAYOUT = "receipts/_document.html"
+NOTICE = "receipts/_notice.html"  # the 2.32 notice, on every document
 TEMPLATES = {RECEIPT: "receipts/receipt.html", PERSON_RECEIPT: "receipts/receipt.html",
              CONSENT_COPY: "receipts/consent_copy.html"}
 STYLESHEET = "css/print.css"
@@ -33,6 +34,6 @@ def template_version(kind: str) -> str:
     """Which templates and stylesheet drew a document: the layout version and their hash."""
     environment = current_app.jinja_env
     sources = [environment.loader.get_source(environment, name)[0].encode("utf-8")
-               for name in (LAYOUT, TEMPLATES[kind])]
+               for name in (LAYOUT, NOTICE, TEMPLATES[kind])]
     sources.append((STATIC_DIR / STYLESHEET).read_bytes())
     return documents.template_version(*sources)

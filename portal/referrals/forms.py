@@ -6,12 +6,14 @@ from datetime import date
 from functools import lru_cache
 
 from wtforms import BooleanField, RadioField, StringField, TextAreaField, ValidationError
-from wtforms.validators import InputRequired, Optional, StopValidation
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from portal.eligibility import age_on
 from portal.web.dates import long_date
 from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
-from portal.web.forms import NOTE_LIMIT, PortalForm, at_most, phone_number, required, strip
+from portal.web.forms import (
+    EXPIRED, NOTE_LIMIT, NotBlank, PortalForm, at_most, phone_number, required, strip,
+)
 
 LINE_LIMIT = 200
 
@@ -224,37 +226,120 @@ def concerns_form(ruleset) -> type[StepForm]:
     })
 
 
+# Everything the consent page says, in each language of the consent texts: the page is wholly
+# in the language of the text shown. The Spanish uses the glossary's terms
+# (portal/consent/glossary.toml; tests/consent/test_glossary.py checks it). {name} is filled in.
+CONSENT_PAGE = {
+    "en": {
+        "title": "The person's consent",
+        "route_hint": "{route} · draft saved as you continue",
+        "intro": "Give the person the screen, or read it to them.",
+        "version": "Version {version}",
+        "signature_label": "The person types their full name",
+        "signature_hint": "Exactly as their legal name was entered: {legal_name}",
+        "date_label": "Date",
+        "date_hint": "For example, 3/27/2026. You can also pick it from the calendar.",
+        "confirm_label": "I confirm that I have read (or had read to me) this consent and agree to it",
+        "witness": "You, {name}, are recorded as the witness.",
+        "button": "Save and continue",
+        "error_heading": "There is a problem",
+        "signature_missing": "Enter the person's full name as their signature",
+        "signature_too_long": "The person's full name as their signature must be 200 characters or fewer",
+        "signature_mismatch": "The signature must be the person's legal name as entered: {legal_name}",
+        "date_missing": "Enter the date of signing",
+        "date_not_a_date": "Enter the date of signing as a real date, like 3/27/2026",
+        "date_in_future": "The date of signing must be today or in the past",
+        "not_confirmed": "Tick the box to confirm the person agrees",
+        "text_again": "Show the person the consent text again and ask them to sign it",
+        "expired": EXPIRED,
+    },
+    "es": {
+        "title": "El consentimiento de la persona",
+        "route_hint": "{route} · el borrador se guarda al continuar",
+        "intro": "Dé la pantalla a la persona o léale el texto.",
+        "version": "Versión {version}",
+        "signature_label": "Escriba su nombre completo",
+        "signature_hint": "Tal como se anotó su nombre legal: {legal_name}",
+        "date_label": "Fecha",
+        "date_hint": "Por ejemplo, 3/27/2026 (mes/día/año). También puede elegirla en el calendario.",
+        "confirm_label": "Confirmo que leí este consentimiento (o que me lo leyeron) y que estoy de acuerdo",
+        "witness": "Queda registrado como testigo: {name}.",
+        "button": "Guardar y continuar",
+        "error_heading": "Hay un problema",
+        "signature_missing": "Escriba su nombre completo como firma",
+        "signature_too_long": "El nombre completo de la firma debe tener 200 caracteres o menos",
+        "signature_mismatch": "La firma debe ser su nombre legal tal como se anotó: {legal_name}",
+        "date_missing": "Escriba la fecha de la firma",
+        "date_not_a_date": "Escriba la fecha de la firma como una fecha real, por ejemplo 3/27/2026",
+        "date_in_future": "La fecha de la firma debe ser hoy o una fecha pasada",
+        "not_confirmed": "Marque la casilla para confirmar que está de acuerdo",
+        "text_again": "Vuelva a mostrar el consentimiento a la persona y pídale que lo firme",
+        "expired": "Esta página caducó antes de enviarse. Sus respuestas se conservan: revíselas y "
+                   "envíelas de nuevo",
+    },
+}
+_EN = CONSENT_PAGE["en"]
+MESSAGES = ("signature_missing", "signature_too_long", "signature_mismatch", "date_missing",
+            "date_not_a_date", "date_in_future", "not_confirmed", "text_again")
+
+
 class ConsentForm(StepForm):
+    """Validated with the English messages; when the text signed is in another language, each
+    message is then replaced by that language's (so the English behaviour is exactly as it was)."""
+
     language = StringField()
     text_id = StringField()
-    signature = text("The person types their full name", "the person's full name as their "
-                     "signature")
-    signed_on = EventDateField("Date", thing="the date of signing",
-                               validators=[required("the date of signing")])
-    confirmed = BooleanField("I confirm that I have read (or had read to me) this consent and "
-                             "agree to it", validators=[InputRequired(
-                                 message="Tick the box to confirm the person agrees")])
+    signature = StringField(_EN["signature_label"], filters=[strip], validators=[
+        NotBlank(message=_EN["signature_missing"]),
+        Length(max=LINE_LIMIT, message=_EN["signature_too_long"])])
+    signed_on = EventDateField(_EN["date_label"], thing="the date of signing",
+                               validators=[NotBlank(message=_EN["date_missing"])])
+    confirmed = BooleanField(_EN["confirm_label"], validators=[InputRequired(
+        message=_EN["not_confirmed"])])
+
+    @property
+    def words(self) -> dict:
+        """The consent page's words in the language of the text being signed."""
+        return CONSENT_PAGE.get(self.language.data or "en", _EN)
+
+    @property
+    def summary_heading(self) -> str:
+        return self.words["error_heading"]
+
+    @property
+    def summary_language(self) -> str:
+        return self.language.data if self.language.data in CONSENT_PAGE else "en"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid and self.words is not _EN:
+            said = {"legal_name": self.context.get("legal_name", "")}
+            theirs = {_EN[key].format(**said): self.words[key].format(**said) for key in MESSAGES}
+            for field in self:
+                field.errors = [theirs.get(message, message) for message in field.errors]
+        return valid
 
     def error_items(self) -> list[tuple[str, str]]:
         """The text's id and language are hidden inputs with no id of their own: an error about
         them links to the signature, where the person signs the text again."""
+        expired = {EXPIRED: self.words["expired"]}
         return [(self.signature.id if target in {self.text_id.id, self.language.id} else target,
-                 message) for target, message in super().error_items()]
+                 expired.get(message, message)) for target, message in super().error_items()]
 
     def validate_text_id(self, field):
         text = self.context["texts"].get(field.data or "")
         if text is None or text.route != self.context["route"]:
-            raise ValidationError("Show the person the consent text again and ask them to sign it")
+            raise ValidationError(_EN["text_again"])
 
     def validate_signature(self, field):
         matches = self.context.get("signature_matches")
         if field.data and matches and not matches(field.data, self.context.get("legal_name", "")):
-            raise ValidationError("The signature must be the person's legal name as entered: "
-                                  f"{self.context.get('legal_name', '')}")
+            raise ValidationError(_EN["signature_mismatch"].format(
+                legal_name=self.context.get("legal_name", "")))
 
     def validate_signed_on(self, field):
         if field.date and field.date > _today():
-            raise ValidationError("The date of signing must be today or in the past")
+            raise ValidationError(_EN["date_in_future"])
 
 
 class CheckForm(PortalForm):

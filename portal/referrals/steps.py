@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from portal.consent import glossary
 from portal.consent.texts import signature_matches
 from portal.eligibility import Ruleset
 from portal.referrals import charges, forms
@@ -105,8 +106,11 @@ def _consent_view(form, visit: Visit) -> dict:
     text = consent_text(visit)
     values = consent_values(visit.answers, visit.referral.organisation.name, visit.settings,
                             visit.ruleset)
-    return {"text": text, "sections": text.render(**values),
-            "other_language": "es" if text.language == "en" else "en"}
+    words = forms.CONSENT_PAGE.get(text.language, forms.CONSENT_PAGE["en"])
+    route_name = (None if text.language == "en" else  # the English page uses the route's label
+                  glossary.term(visit.answers.route.replace("_", " ")).capitalize())
+    return {"text": text, "sections": text.render(**values), "words": words,
+            "route_name": route_name, "other_language": "es" if text.language == "en" else "en"}
 
 
 STEPS = (

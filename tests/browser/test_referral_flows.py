@@ -225,12 +225,16 @@ CONSENT_ERRORS = ("Enter the person's full name as their signature",
                   "Tick the box to confirm the person agrees")
 
 
-def sign_consent(page) -> None:
+SPANISH_CONSENT_ERRORS = ("Escriba su nombre completo como firma",
+                          "Marque la casilla para confirmar que está de acuerdo")
+
+
+def sign_consent(page, button: str = SAVE) -> None:
     """The signature typed, the date the page offers (today) kept, the box ticked."""
     expect(page.locator("#signed_on")).to_have_value(re.compile(
         rf"^0?{TODAY.month}/0?{TODAY.day}/{TODAY.year}$"))
     fill(page, [("text", "signature", "José O'Neil"), ("tick", "confirmed", "y")])
-    press_button(page)
+    press_button(page, button)
 
 
 def start(page, route: str, offered: list[str]) -> None:
@@ -362,18 +366,19 @@ def test_a_community_partner_refers_a_social_contact_in_spanish_then_withdraws(p
     shared_person_pages(page, "es")
 
     # The consent in the person's language, with a way to read it in English.
-    looks_right(page, "The person's consent")
+    # The consent page wholly in Spanish (tests/browser/test_consent_spanish.py has the rest).
+    looks_right(page, "El consentimiento de la persona")
     consent = page.locator("section.portal-consent")
     expect(consent).to_have_attribute("lang", "es")
-    press_button(page)
-    shows_errors(page, *CONSENT_ERRORS)
+    press_button(page, "Guardar y continuar")
+    shows_errors(page, *SPANISH_CONSENT_ERRORS)
     expect(consent).to_have_attribute("lang", "es")
     follow_link(page, "Read in English")
     expect(consent).to_have_attribute("lang", "en")
     looks_right(page, "The person's consent")
     follow_link(page, "Leer en español")
     expect(consent).to_have_attribute("lang", "es")
-    sign_consent(page)
+    sign_consent(page, "Guardar y continuar")
 
     looks_right(page, "Check your answers before sending the referral")
     expect(summary_value(page, "Date of the most recent instance")).to_have_text(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from portal.accounts.models import OrgKind, Role
-from portal.receipts import operations, queries
+from portal.receipts import documents, operations, queries
 from portal.receipts.models import StoredDocument
 from tests.receipts.helpers import (
     ARREST,
@@ -151,7 +151,7 @@ def test_the_stored_document_records_what_made_it(client, referral, officer, ses
                                                     ("person_receipt", "en")]
     for row in rows:
         assert row.paper_size == "Letter" and row.renderer.startswith("WeasyPrint ")
-        assert row.template_version.startswith("2+") and len(row.template_version) == 18
+        assert row.template_version.startswith(f"{documents.LAYOUT_VERSION}+") and len(row.template_version) == 18
         assert row.created_by_id == officer.id and row.created_at is not None
     assert rows[1].content != rows[2].content
 

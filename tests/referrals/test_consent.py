@@ -63,7 +63,7 @@ def test_the_consent_is_shown_in_the_persons_language(make, signed_in, referrer_
     section = page.soup.select_one("section.portal-consent")
     assert section["lang"] == "es"
     assert section.find("h2").get_text().strip() == spanish.title
-    assert f"Version {spanish.version}" in section.get_text(" ")
+    assert f"Versión {spanish.version}" in section.get_text(" ")
     assert "José O'Neil" in section.get_text(" "), "the person's name is in the text"
     assert page.value("text_id") == spanish.id and page.value("language") == "es"
     switch = page.soup.find("a", attrs={"hreflang": "en"})
