@@ -96,10 +96,12 @@ def _multirow(table, rows: list[dict]) -> None:
     """On PostgreSQL, COPY: a list of rows handed to the driver's executemany goes one row at a
     time, which made a million referrals (and their charges) take most of an hour."""
     connection = db.session().connection()
-    if connection.dialect.name != "postgresql":
-        connection.execute(insert(table), rows)
-        return
     columns = sorted({key for row in rows for key in row})
+    if connection.dialect.name != "postgresql":
+        # Every row with every column: a multi-row INSERT takes its columns from the first row,
+        # and would drop a decided row's decider when the first row is undecided.
+        connection.execute(insert(table), [{**dict.fromkeys(columns), **row} for row in rows])
+        return
     types = {c: table.c[c].type for c in columns}
     raw = connection.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(

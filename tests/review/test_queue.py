@@ -256,3 +256,17 @@ def test_the_referral_page_says_the_deadline_in_words(make, session, signed_in, 
         line = browser.get(f"/review/referrals/{referral.id}").soup.find(id="status").parent
         deadline = on_page(referral.intake_deadline)
         assert f"intake deadline {deadline} ({words})" in " ".join(line.get_text().split())
+
+
+def test_a_clean_screening_is_worded_for_each_audience(make, signed_in):
+    """Someone in the field reads "eligible" as "accepted": partners are told who decides."""
+    from tests.review.helpers import review_url
+
+    referral = make.referral()
+    heading = "#screening .usa-alert__heading"
+    coordinator = signed_in(make.coordinator())
+    assert coordinator.get(review_url(referral.id)).soup.select_one(heading).get_text() == \
+        "Screening: Eligible: every rule passes"
+    partner = signed_in(referral.referrer)
+    assert partner.get(f"/referrals/{referral.id}").soup.select_one(heading).get_text() == \
+        "Screening found no problems; a coordinator decides"
