@@ -1,6 +1,6 @@
 # LEAD referral portal: set-up, tests and benchmarks.
 #
-#   make run     install what is missing, migrate, load the demo data, serve on 127.0.0.1:5000
+#   make run     install what is missing, migrate, load the demo data, serve on HOST:PORT (127.0.0.1:5000)
 #                (with the outbox's delivery worker beside the server)
 #   make test    install the test extras and the design system, then run pytest with PYTEST_ARGS
 #   make bench   install the test extras, then run the benchmarks in tests/bench/
@@ -33,6 +33,8 @@ USWDS_TMP := static/.uswds.tmp
 USWDS_STAMP := $(USWDS_DIR)/.stamp
 
 BENCH_DIR := tests/bench
+# The last step of `make run` (a variable, so that a test can make an invitation instead).
+SERVE ?= $(PORTAL) run --host $(HOST) --port $(PORT)
 
 .PHONY: help run setup test bench uswds clean
 
@@ -82,6 +84,11 @@ setup: $(TEST_STAMP) $(USWDS_STAMP)
 
 ## --- Targets ------------------------------------------------------------------------------
 
+# Every step of run knows where the portal will serve, so that the links it makes (invitations,
+# resets) open: PUBLIC_URL, unless set, follows HOST and PORT. The demo's program is in Denver.
+run: export FLASK_RUN_HOST = $(HOST)
+run: export FLASK_RUN_PORT = $(PORT)
+run: export PROGRAM_TIMEZONE ?= America/Denver
 run: $(APP_STAMP) $(USWDS_STAMP)
 	mkdir -p instance
 	$(PORTAL) db upgrade
@@ -90,7 +97,7 @@ run: $(APP_STAMP) $(USWDS_STAMP)
 	@# (Ctrl-C reaches both; the trap covers the server ending any other way).
 	$(PORTAL) outbox deliver --loop --digest & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(PORTAL) run --host $(HOST) --port $(PORT)
+	$(SERVE)
 
 test: $(TEST_STAMP) $(USWDS_STAMP)
 	$(VPY) -m pytest $(PYTEST_ARGS)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 from alembic import command
 from alembic.config import Config
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, run_command, with_appcontext
 
 from portal import create_app
 from portal.config import ROOT
@@ -22,6 +24,19 @@ def _app(*_args, **_kwargs):
 
 
 cli = FlaskGroup(create_app=_app, help="The LEAD referral portal.")
+
+
+@click.pass_context
+def _serve(context: click.Context, **options) -> None:
+    """Flask's own `run`, which first records where it serves: the app, loaded after this,
+    makes its links (PUBLIC_URL unset, in development) to that host and port."""
+    os.environ["FLASK_RUN_HOST"] = options["host"]
+    os.environ["FLASK_RUN_PORT"] = str(options["port"])
+    context.invoke(run_command.callback, **options)
+
+
+cli.add_command(click.Command("run", callback=_serve, params=run_command.params,
+                              help=run_command.help, short_help=run_command.short_help))
 cli.add_command(screen)
 cli.add_command(rules)
 cli.add_command(demo)

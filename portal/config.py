@@ -113,7 +113,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         password_reset_floor_seconds=float(env.get("PASSWORD_RESET_FLOOR_SECONDS",
                                                    _DEFAULT.password_reset_floor_seconds)),
         mail_sender=env.get("MAIL_SENDER", _DEFAULT.mail_sender),
-        public_url=env.get("PUBLIC_URL", _DEFAULT.public_url).rstrip("/"),
+        public_url=_public_url(env),
         program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),
         program_phone=env.get("PROGRAM_PHONE", _DEFAULT.program_phone),
         program_email=env.get("PROGRAM_EMAIL", _DEFAULT.program_email),
@@ -131,6 +131,22 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         settings = settings.with_(secret_key=_development_secret_key())
     check(settings)
     return settings
+
+
+def _public_url(env) -> str:
+    """PUBLIC_URL if set; else, in development, where `lead-portal run` serves (it records its
+    --host and --port as FLASK_RUN_HOST/FLASK_RUN_PORT), so that `make run PORT=5101` mails
+    invitation links that open."""
+    if env.get("PUBLIC_URL"):
+        return env["PUBLIC_URL"].rstrip("/")
+    if env.get("LEAD_ENV", "development") == "production":
+        return _DEFAULT.public_url
+    host = env.get("FLASK_RUN_HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::"}:  # every interface: this machine's own address opens
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{env.get('FLASK_RUN_PORT') or 5000}"
 
 
 def _whole_number(env, name: str, default: int, least: int = 0) -> int:

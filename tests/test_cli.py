@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from portal.accounts.models import User
+from portal.config import ROOT
 from portal.demo.accounts import ACCOUNTS, PASSWORD
 
 COMMAND = [sys.executable, "-m", "portal.cli"]
@@ -65,3 +66,35 @@ def test_invite_admin_prints_a_working_link(fresh_database):
     run("db", "upgrade", env_changes=env)
     out = run("invite-admin", "chief@lead.example", "--name", "Pat Chief", env_changes=env).stdout
     assert "/invitation/" in out
+
+
+def _make_run(*variables, env):
+    """`make run` with the install steps taken as done (the venv is already installed) and the
+    app run from this checkout; SERVE, its last step, is replaced so that it ends."""
+    portal = f"{sys.executable} -m portal.cli"
+    invite = f"{portal} invite-admin newcomer@lead.example --name 'Nia Newcomer'"
+    environ = {key: value for key, value in os.environ.items()
+               if key not in {"PUBLIC_URL", "FLASK_RUN_HOST", "FLASK_RUN_PORT"}}
+    result = subprocess.run(
+        ["make", "-s", "run", *variables, f"PORTAL={portal}", f"SERVE={invite}",
+         "-o", ".venv/.stamp-app", "-o", "static/uswds/.stamp"],
+        cwd=ROOT, capture_output=True, text=True, env={**environ, **env}, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_with_a_port_makes_invitation_links_to_that_port(fresh_database):
+    out = _make_run("PORT=5101", env={"DATABASE_URL": fresh_database})
+    link = next(line for line in out.splitlines() if "/invitation/" in line)
+    assert link.startswith("http://127.0.0.1:5101/invitation/"), link
+
+
+def test_make_run_with_a_host_links_to_that_host(fresh_database):
+    out = _make_run("HOST=localhost", "PORT=5102", env={"DATABASE_URL": fresh_database})
+    assert "http://localhost:5102/invitation/" in out
+
+
+def test_public_url_when_set_wins_over_the_port(fresh_database):
+    out = _make_run("PORT=5101", env={"DATABASE_URL": fresh_database,
+                                      "PUBLIC_URL": "https://lead.example.org/"})
+    assert "https://lead.example.org/invitation/" in out

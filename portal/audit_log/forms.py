@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from wtforms import DateField, Form, SelectField, StringField
+from wtforms import Form, SelectField, StringField
 from wtforms.validators import Optional
 
+from portal.web.fields import EventDateField
 from portal.web.forms import at_most, strip
 
 
@@ -16,10 +17,10 @@ class AuditFilterForm(Form):
     outcome = SelectField("Outcome", choices={"": "Any", "success": "Success", "failure": "Failure",
                                    "refused": "Refused"},
                           validators=[Optional()])
-    since = DateField("From (YYYY-MM-DD)", validators=[Optional()],
-                      render_kw={"placeholder": "YYYY-MM-DD"})
-    until = DateField("To (YYYY-MM-DD)", validators=[Optional()])
+    # M/D/YYYY like every other date typed in the portal; the day is the program's.
+    since = EventDateField("From", thing="the from date", filters=[strip],
+                           validators=[Optional()])
+    until = EventDateField("To", thing="the to date", filters=[strip], validators=[Optional()])
 
     def error_items(self):
-        return [(f.id, f"Enter the {f.label.text.split(' (')[0].lower()} date as YYYY-MM-DD")
-                if f.type == "DateField" else (f.id, m) for f in self for m in f.errors[:1]]
+        return [(f.id, m) for f in self for m in f.errors[:1]]

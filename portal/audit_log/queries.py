@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, UTC
+from datetime import date, datetime, time, timedelta, tzinfo, UTC
 
 from sqlalchemy import Select, select, tuple_
 
@@ -20,6 +20,8 @@ class AuditFilter:
     outcome: str = ""
     since: date | None = None
     until: date | None = None
+    # The zone whose days since and until name (the program's, as the pages show times).
+    zone: tzinfo = UTC
 
 
 def events(criteria: AuditFilter, *, before: tuple[datetime, int] | None = None,
@@ -41,9 +43,11 @@ def _filtered(criteria: AuditFilter) -> Select:
     if criteria.outcome:
         query = query.where(AuditEvent.outcome == criteria.outcome)
     if criteria.since:
-        query = query.where(AuditEvent.at >= datetime.combine(criteria.since, time(), UTC))
+        start = datetime.combine(criteria.since, time(), criteria.zone).astimezone(UTC)
+        query = query.where(AuditEvent.at >= start)
     if criteria.until:
-        end = datetime.combine(criteria.until + timedelta(days=1), time(), UTC)
+        end = datetime.combine(criteria.until + timedelta(days=1), time(), criteria.zone)
+        end = end.astimezone(UTC)
         query = query.where(AuditEvent.at < end)
     return query
 

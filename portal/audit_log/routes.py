@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, render_template, request, stream_with_context, url_for
+from flask import (Blueprint, Response, current_app, render_template, request,
+                   stream_with_context, url_for)
 from flask_login import current_user
 
 from portal import audit
@@ -20,9 +23,10 @@ COLUMNS = ["time_utc", "user", "organisation_id", "action", "object_type", "obje
 def _criteria(form: AuditFilterForm) -> queries.AuditFilter:
     if not form.validate():
         return queries.AuditFilter()
+    zone = ZoneInfo(current_app.extensions["portal.settings"].timezone)
     return queries.AuditFilter(action=form.action.data or "", email=form.email.data or "",
-                               outcome=form.outcome.data or "", since=form.since.data,
-                               until=form.until.data)
+                               outcome=form.outcome.data or "", since=form.since.date,
+                               until=form.until.date, zone=zone)
 
 
 def _cursor() -> tuple[datetime, int] | None:
@@ -50,6 +54,11 @@ def events():
                            export_url=url_for("audit.export", **request.args))
 
 
+def _json(detail) -> str:
+    """JSON, which a script reads back (not Python's repr of a dict)."""
+    return "" if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True)
+
+
 @bp.route("/export.csv")
 @signed_in(Role.PROGRAM_ADMIN)
 def export():
@@ -60,7 +69,7 @@ def export():
         for event, user in queries.all_events(criteria):
             yield [event.at.isoformat(), user.email if user else "", event.organisation_id,
                    event.action, event.object_type, event.object_id, event.outcome,
-                   event.source_address, event.detail]
+                   event.source_address, _json(event.detail)]
 
     headers = {"Content-Disposition": 'attachment; filename="audit-log.csv"'}
     return Response(stream_with_context(csv_lines(COLUMNS, rows())), mimetype="text/csv",

@@ -8,6 +8,7 @@ from portal.accounts import mfa
 from portal.db import transaction
 from portal.demo import accounts
 from portal.demo.referrals import generate
+from portal.demo.workflow import load_referrals
 
 
 def _refuse_in_production() -> None:
@@ -21,12 +22,17 @@ def _refuse_in_production() -> None:
 @click.pass_context
 @with_appcontext
 def demo(context: click.Context, referral_count: int) -> None:
-    """Load the demo organisations and accounts (again, safely) and print how to sign in."""
+    """Load the demo organisations, accounts and a few dozen referrals (again, safely) and print
+    how to sign in."""
     _refuse_in_production()
     if context.invoked_subcommand is not None:
         return
     with transaction(current_app):
         loaded = accounts.load_accounts()
+    with transaction(current_app):
+        made = load_referrals()
+    if made:
+        click.echo(f"Added {made} demo referrals, in every state of the workflow.\n")
     if referral_count:
         with transaction(current_app):
             generate(referral_count)

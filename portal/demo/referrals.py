@@ -97,8 +97,10 @@ def _multirow(table, rows: list[dict]) -> None:
     time, which made a million referrals (and their charges) take most of an hour."""
     connection = db.session().connection()
     columns = sorted({key for row in rows for key in row})
-    if connection.dialect.name != "postgresql":  # every row with every column: one statement
-        connection.execute(insert(table), [{c: row.get(c) for c in columns} for row in rows])
+    if connection.dialect.name != "postgresql":
+        # Every row with every column: a multi-row INSERT takes its columns from the first row,
+        # and would drop a decided row's decider when the first row is undecided.
+        connection.execute(insert(table), [{**dict.fromkeys(columns), **row} for row in rows])
         return
     types = {c: table.c[c].type for c in columns}
     raw = connection.connection.driver_connection

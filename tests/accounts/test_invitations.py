@@ -63,6 +63,9 @@ def test_an_invited_user_sets_up_the_account_once(client, new_client, make, sess
     assert svg is not None and svg.find("title"), "an inline SVG QR code with a title"
     assert not page.soup.select(".portal-qr img"), "no data: URL image (the CSP forbids inline)"
     assert len(secret) >= 16 and pyotp.TOTP(secret).now()
+    groups = [span.get_text() for span in page.soup.select("#totp-secret .portal-secret__group")]
+    assert "".join(groups) == secret and {len(group) for group in groups[:-1]} == {4}, \
+        "the typed key is grouped in fours"
     assert "Nia Person" in page.text and partner.name in page.text
     # The same browser sees the same secret until it finishes.
     assert enrol_page(invitee, link)[1] == secret

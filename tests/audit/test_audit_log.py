@@ -1,5 +1,7 @@
 import csv
 import io
+import json
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -28,7 +30,36 @@ def test_program_admin_filters_the_log_and_exports_it(client, make, session):
 def test_bad_filter_dates_say_what_to_fix(client, make):
     client.sign_in(make.user(Role.PROGRAM_ADMIN))
     page = client.get("/audit/?since=31/02/2026")
-    assert page.errors == ["Enter the from date as YYYY-MM-DD"]
+    assert page.errors == ["Enter the from date as a real date, like 3/27/2026"]
+    assert page.value("since") == "31/02/2026", "what was typed is kept"
+
+
+def test_filter_dates_are_typed_as_on_every_other_page(client, make, session):
+    admin = make.user(Role.PROGRAM_ADMIN)
+    for day in (datetime(2026, 3, 26, 12, tzinfo=UTC), datetime(2026, 3, 27, 12, tzinfo=UTC),
+                datetime(2026, 3, 28, 12, tzinfo=UTC)):
+        session.add(AuditEvent(action="test.dated", outcome="success", at=day, detail={}))
+    session.commit()
+    client.sign_in(admin)
+    page = client.get("/audit/?action=test.dated&since=3/27/2026&until=3/27/2026")
+    assert page.errors == []
+    assert [row.find("td").get_text() for row in page.soup.select("tbody tr")] == [
+        "March 27, 2026, 12:00 UTC"]
+    assert page.value("since") == "3/27/2026"
+    exported = client.raw.get("/audit/export.csv?action=test.dated&since=3/28/2026")
+    assert len(list(csv.reader(io.StringIO(exported.get_data(as_text=True))))) == 2
+
+
+def test_the_export_detail_column_is_json(client, make, session):
+    admin = make.user(Role.PROGRAM_ADMIN)
+    session.add(AuditEvent(action="test.detailed", outcome="success",
+                           detail={"fields": ["legal_name"], "note": "José's \"file\"", "n": 2}))
+    session.commit()
+    client.sign_in(admin)
+    response = client.raw.get("/audit/export.csv?action=test.detailed")
+    [header, row] = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    detail = json.loads(dict(zip(header, row, strict=True))["detail"])
+    assert detail == {"fields": ["legal_name"], "note": "José's \"file\"", "n": 2}
 
 
 def test_audit_pages_keyset_paginate(client, make, session):

@@ -41,3 +41,11 @@ def test_an_access_request_is_stored_and_audited(client, session):
     stored = session.scalar(select(AccessRequest))
     assert stored.contact_email == "rosa@eastside.example" and stored.status.value == "pending"
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "access_request.submitted"))
+
+
+def test_every_page_names_the_portal_icon_and_it_is_served(client):
+    icon = client.get("/").soup.find("link", rel="icon")
+    assert icon is not None and icon["type"] == "image/svg+xml"
+    with client.raw.get(icon["href"]) as served:  # a file response: closed when read
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+        assert b"<svg" in served.data

@@ -117,7 +117,7 @@ def test_a_change_is_saved_and_shown(officer, session):
 def test_the_screening_is_shown_in_plain_words(officer):
     referral_id = builders.fill_draft_quickly(officer, ARREST)
     page = officer.get(check_url(referral_id))
-    assert screening_heading(page) == "Screening: Eligible: every rule passes"
+    assert screening_heading(page) == "Screening found no problems; a coordinator decides"
     assert "Screening advises; a coordinator decides. Ruleset 2025.1." in page.text
     assert page.soup.find("button", string="Send the referral")
     label = page.soup.find("label", attrs={"for": "partner_note"}).get_text()

@@ -13,8 +13,10 @@ from portal import db
 from portal.accounts.models import Organisation, OrgKind, User
 from portal.demo import accounts as demo_accounts
 from portal.demo import referrals as demo_referrals
+from portal.demo import workflow as demo_workflow
 from portal.demo.commands import demo
-from portal.referrals.models import Referral
+from portal.referrals.models import Referral, ReferralVersion, Screening
+from portal.reports.models import ReferralCharge
 from portal.referrals.states import OPEN, Status
 from portal.review.queries import QUEUE_STATUSES
 from tests.review.helpers import queue_rows, review_url
@@ -53,7 +55,9 @@ def test_demo_with_500_referrals(app, session, signed_in):
     assert "Added 500 referrals." in result.output
 
     session.expire_all()
-    rows = session.scalars(select(Referral)).all()
+    # The bulk ones: not the few dozen the demo makes through the workflow (tested below).
+    rows = session.scalars(select(Referral).where(
+        Referral.legal_name.not_in(demo_workflow.PEOPLE))).all()
     assert len(rows) == 500
     statuses = Counter(r.status for r in rows)
     assert set(statuses) == set(Status) - {Status.DRAFT}, statuses
@@ -92,3 +96,39 @@ def test_generate_refuses_without_a_coordinator_to_decide(app_context, make):
     with pytest.raises(RuntimeError, match="load the demo accounts first"):
         demo_referrals.generate(100)
     assert db.session().scalar(select(Referral.id)) is None
+
+
+def test_the_demo_loads_referrals_in_every_state_through_the_workflow(app, session, signed_in):
+    """Made by the app's own operations: each has its versions, screening, consent and events,
+    so that the pages, receipts and reports work on them. Loaded once, however often run."""
+    first = app.test_cli_runner().invoke(demo, [])
+    assert first.exit_code == 0, first.output
+    assert "Added 40 demo referrals, in every state of the workflow." in first.output
+    again = app.test_cli_runner().invoke(demo, [])
+    assert again.exit_code == 0 and "demo referrals" not in again.output
+
+    session.expire_all()
+    rows = session.scalars(select(Referral)).all()
+    assert len(rows) == 40
+    assert set(Counter(r.status for r in rows)) == set(Status) - {Status.DRAFT}
+    assert {r.route for r in rows} == {"arrest_diversion", "social_contact"}
+    assert {r.screening_decision for r in rows} == {"eligible", "needs_review", "ineligible"}
+    assert not {r.id: b for r in rows if (b := _satisfies_every_check(r))}
+    ids = {r.id for r in rows}
+    for table in (ReferralVersion, Screening, ReferralCharge):
+        assert set(session.scalars(select(table.referral_id))) == ids, table.__tablename__
+    assert all(r.events for r in rows), "made by the operations, with their events"
+
+    coordinator = session.scalar(select(User).where(User.email == "coordinator@lead.demo"))
+    browser = signed_in(coordinator, password=demo_accounts.PASSWORD)
+    queued = {row["Reference"] for row in queue_rows(browser.get("/review/"))}
+    assert {r.reference for r in rows if r.status in QUEUE_STATUSES} <= queued
+    for status in set(Status) - {Status.DRAFT}:
+        example = next(r for r in rows if r.status is status)
+        page = browser.get(review_url(example.id))
+        assert page.soup.find(id="status").get_text() == status.label
+    officer = session.scalar(select(User).where(User.email == "officer@police.demo"))
+    mine = next(r for r in rows if r.referrer_id == officer.id)
+    receipt = signed_in(officer, password=demo_accounts.PASSWORD).raw.get(
+        f"/referrals/{mine.id}/receipt.pdf")
+    assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")

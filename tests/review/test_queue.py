@@ -40,20 +40,20 @@ def test_each_row_shows_what_the_coordinator_triages_by(make, session, signed_in
 
     assert rows[fresh_one.reference] == {
         "Reference": fresh_one.reference, "Route": "Arrest diversion", "Partner": partner,
-        "Age": "4 days", "Screening": "Ineligible",
+        "Waiting": "4 days", "Screening": "Ineligible",
         "Intake deadline": f"{on_page(fresh_one.intake_deadline)} 26 days left",
         "Status": "In review", "Claimed by": casey.name}
     assert rows[overdue.reference]["Intake deadline"].endswith("Overdue by 3 days")
     assert rows[overdue.reference]["Screening"] == "Needs review"
-    assert rows[overdue.reference]["Age"] == "33 days"
+    assert rows[overdue.reference]["Waiting"] == "33 days"
     assert rows[one_day.reference]["Intake deadline"].endswith("Overdue by 1 day")
     assert rows[due_today.reference]["Intake deadline"].endswith("Due today")
     assert rows[tomorrow.reference]["Intake deadline"].endswith("1 day left")
-    assert rows[tomorrow.reference]["Age"] == "today"
+    assert rows[tomorrow.reference]["Waiting"] == "today"
     assert rows[tomorrow.reference]["Claimed by"] == "Unclaimed"
     assert rows[social.reference]["Intake deadline"] == "None"
     assert rows[social.reference]["Route"] == "Social contact referral"
-    assert rows[social.reference]["Age"] == "1 day"
+    assert rows[social.reference]["Waiting"] == "1 day"
     # Overdue is said in words, and marked for the eye as well.
     flagged = [tr.find("th").get_text().strip()
                for tr in page.soup.select("table.portal-queue tbody tr.portal-overdue")]
@@ -256,3 +256,17 @@ def test_the_referral_page_says_the_deadline_in_words(make, session, signed_in, 
         line = browser.get(f"/review/referrals/{referral.id}").soup.find(id="status").parent
         deadline = on_page(referral.intake_deadline)
         assert f"intake deadline {deadline} ({words})" in " ".join(line.get_text().split())
+
+
+def test_a_clean_screening_is_worded_for_each_audience(make, signed_in):
+    """Someone in the field reads "eligible" as "accepted": partners are told who decides."""
+    from tests.review.helpers import review_url
+
+    referral = make.referral()
+    heading = "#screening .usa-alert__heading"
+    coordinator = signed_in(make.coordinator())
+    assert coordinator.get(review_url(referral.id)).soup.select_one(heading).get_text() == \
+        "Screening: Eligible: every rule passes"
+    partner = signed_in(referral.referrer)
+    assert partner.get(f"/referrals/{referral.id}").soup.select_one(heading).get_text() == \
+        "Screening found no problems; a coordinator decides"

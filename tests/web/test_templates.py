@@ -57,10 +57,25 @@ def test_one_format_for_a_day_and_one_for_a_moment():
     assert long_date(date(2025, 12, 31)) == "December 31, 2025"
     assert long_date(datetime(2026, 3, 27, 23, 30, tzinfo=UTC)) == "March 27, 2026"
     assert date_time(datetime(2026, 3, 27, 14, 5, tzinfo=UTC)) == "March 27, 2026, 14:05 UTC"
-    # Any other zone is said in UTC, like every other time on the pages.
+    # Outside the app (no program zone to read), any other zone is said in UTC.
     denver = timezone(timedelta(hours=-6))
     assert date_time(datetime(2026, 3, 27, 20, 5, tzinfo=denver)) == "March 28, 2026, 02:05 UTC"
     assert long_date(None) == "" and date_time(None) == ""
+
+
+def test_pages_say_times_in_the_program_time_zone(database_url):
+    from portal import create_app
+    from tests.conftest import test_settings
+
+    denver = create_app(test_settings(database_url, timezone="America/Denver"))
+    template = "{{ summer|datetime }} / {{ winter|datetime }} / {{ late|date }}"
+    with denver.app_context():
+        rendered = render_template_string(
+            template, summer=datetime(2026, 7, 4, 18, 30, tzinfo=UTC),
+            winter=datetime(2026, 1, 15, 3, 5),  # naive, as stored: UTC
+            late=datetime(2026, 3, 28, 2, 0, tzinfo=UTC))
+    denver.extensions["portal.db"].engine.dispose()
+    assert rendered == "July 4, 2026, 12:30 MDT / January 14, 2026, 20:05 MST / March 27, 2026"
 
 
 def test_the_filters_are_registered_once_for_every_template(app_context):
