@@ -41,29 +41,30 @@ def test_the_api_needs_a_session_and_a_csrf_token(client, make):
     assert response.status_code == 400, "a browser session must send its CSRF token"
 
 
-def _post(client, make, facts):
+def _poster(client, make):
     token = _signed_in_token(client, make)
-    return client.raw.post("/api/v1/screenings", json=facts, headers={"X-CSRFToken": token})
+    return lambda facts: client.raw.post("/api/v1/screenings", json=facts, headers={"X-CSRFToken": token})
 
 
 def test_a_date_after_today_answers_400_naming_the_field(client, make):
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    response = _post(client, make, {**FACTS, "contact_date": tomorrow})
+    response = _poster(client, make)({**FACTS, "contact_date": tomorrow})
     assert response.status_code == 400
     assert [e["field"] for e in response.get_json()["errors"]] == ["contact_date"]
     assert "screening day" in response.get_json()["errors"][0]["message"]
 
 
 def test_the_api_screens_the_new_rules(client, make):
+    post = _poster(client, make)
     old = (date.today() - timedelta(days=8)).isoformat()
-    late = _post(client, make, {**FACTS, "contact_date": old}).get_json()
+    late = post({**FACTS, "contact_date": old}).get_json()
     assert late["decision"] == "needs_review"
     assert [f["rule"] for f in late["findings"] if f["outcome"] == "review"] == ["arrest_age"]
     social = {**FACTS, "route": "social_contact", "referrer_org_kind": "law_enforcement",
               "charges": [], "last_eligible_conduct_date": FACTS["contact_date"]}
-    unnamed = _post(client, make, social).get_json()
+    unnamed = post(social).get_json()
     assert unnamed["decision"] == "ineligible"
     assert [f["rule"] for f in unnamed["findings"] if f["outcome"] == "fail"] == ["conduct"]
-    named = _post(client, make, {**social, "charges": [{"code": "camping", "answers": {}}]}).get_json()
+    named = post({**social, "charges": [{"code": "camping", "answers": {}}]}).get_json()
     assert named["decision"] == "eligible"
     assert named["respond_by"] == (date.today() + timedelta(days=14)).isoformat()
