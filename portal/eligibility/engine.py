@@ -91,13 +91,13 @@ def screen(facts: Facts, ruleset: Ruleset, on: date | None = None) -> Result:
 
 
 def _refuse_future(facts: Facts, day: date) -> None:
+    after = f"must be on or before the screening day ({day.isoformat()})"
     errors = []
     if facts.contact_date > day:
-        errors.append(("contact_date", f"The contact or arrest date must be on or before the screening day ({day.isoformat()})"))
+        errors.append(("contact_date", f"The contact or arrest date {after}"))
     last = facts.last_eligible_conduct_date
     if last is not None and last > day:
-        errors.append(("last_eligible_conduct_date",
-                       f"The most recent eligible conduct must be on or before the screening day ({day.isoformat()})"))
+        errors.append(("last_eligible_conduct_date", f"The most recent eligible conduct {after}"))
     if errors:
         raise FactsError(errors)
 
@@ -137,10 +137,11 @@ def _arrest_age(facts: Facts, route: Route, day: date) -> Finding:
 def _conduct_age(facts: Facts, ruleset: Ruleset) -> Finding:
     years, last = ruleset.minimum_age, facts.last_eligible_conduct_date
     if age_on(facts.person.date_of_birth, last) >= years:
-        message = f"The most recent eligible conduct ({last.isoformat()}) was after the person turned {years}."
+        message = (f"The most recent eligible conduct ({last.isoformat()}) was after the "
+                   f"person turned {years}.")
         return Finding("conduct_age", PASS, message, "exclusions.minimum_age")
-    message = (f"The most recent eligible conduct ({last.isoformat()}) was before the person turned "
-               f"{years}: a coordinator will review it.")
+    message = (f"The most recent eligible conduct ({last.isoformat()}) was before the person "
+               f"turned {years}: a coordinator will review it.")
     return Finding("conduct_age", REVIEW, message, "exclusions.minimum_age")
 
 
