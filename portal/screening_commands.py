@@ -57,16 +57,16 @@ class IsoDate(click.ParamType):
 @click.argument("file", type=click.File("rb"))
 @ruleset_option
 @click.option("--on", "on", type=IsoDate(), default=None,
-              help="Day of the referral, from which the intake deadline counts (default: the contact date).")
+              help="Screening day: the intake deadline and response target count from it, an arrest older than "
+                   "the route allows goes to review, a later date is refused (default: the contact date).")
 def screen(file, ruleset_path: str | None, on: date | None) -> None:
     """Screen the referral facts in FILE (JSON; '-' reads standard input) and print the result as JSON."""
     ruleset = _load(ruleset_path)
     data = _read_json(file)
-    try:
-        facts = parse_facts(data, ruleset)
+    try:  # screening refuses dates after the screening day, as bad input like the parser's
+        result = screen_facts(parse_facts(data, ruleset), ruleset, on=on)
     except FactsError as exc:
         _fail([f"{field}: {message}" if field else message for field, message in exc.errors])
-    result = screen_facts(facts, ruleset, on=on)
     click.echo(json.dumps(result.to_dict(), indent=2))
 
 

@@ -24,11 +24,10 @@ def screenings():
     if problem:
         return {"errors": [{"field": "", "message": problem}]}, 400
     ruleset = current_app.extensions["portal.ruleset"]
-    try:
-        facts = parse_facts(body, ruleset)
+    try:  # screening refuses dates after today as bad input, like the parser
+        return screen(parse_facts(body, ruleset), ruleset, on=date.today()).to_dict()
     except FactsError as error:
         return error.to_dict(), 400
-    return screen(facts, ruleset, on=date.today()).to_dict()
 
 
 def _facts_json() -> tuple[object, str | None]:

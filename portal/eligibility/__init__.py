@@ -40,6 +40,7 @@ from .ruleset import (
     OTHER_CHARGE,
     OTHER_CHARGE_LABEL,
     Charge,
+    DeclineReason,
     Exclusion,
     Qualifier,
     Route,
@@ -55,5 +56,5 @@ __all__ = [
     "ChargeFacts", "Facts", "FactsError", "Person", "parse_facts",
     "default_ruleset", "load_ruleset", "parse_ruleset",
     "LEVELS", "OTHER_CHARGE", "OTHER_CHARGE_LABEL",
-    "Charge", "Exclusion", "Qualifier", "Route", "Ruleset", "RulesetError", "Term",
+    "Charge", "DeclineReason", "Exclusion", "Qualifier", "Route", "Ruleset", "RulesetError", "Term",
 ]

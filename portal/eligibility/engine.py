@@ -13,7 +13,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .facts import ChargeFacts, Facts
+from .facts import ChargeFacts, Facts, FactsError
 from .ruleset import OTHER_CHARGE, Charge, Qualifier, Route, Ruleset
 
 ELIGIBLE, INELIGIBLE, NEEDS_REVIEW = "eligible", "ineligible", "needs_review"
@@ -41,6 +41,7 @@ class Result:
     ruleset_version: str
     ruleset_sha256: str
     intake_deadline: date | None
+    respond_by: date | None = None  # the route's response target, counted like the deadline
 
     def to_dict(self) -> dict:
         return {
@@ -48,6 +49,7 @@ class Result:
             "findings": [f.to_dict() for f in self.findings],
             "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version, "sha256": self.ruleset_sha256},
             "intake_deadline": self.intake_deadline.isoformat() if self.intake_deadline else None,
+            "respond_by": self.respond_by.isoformat() if self.respond_by else None,
         }
 
     @property
@@ -60,8 +62,11 @@ class Result:
 
 
 def screen(facts: Facts, ruleset: Ruleset, on: date | None = None) -> Result:
-    """Screen one referral. `on` is the day of the referral (default: the contact date); the
-    intake deadline, where the route has one, counts from it."""
+    """Screen one referral. `on` is the screening day, the day of the referral (default: the
+    contact date); the intake deadline and the response target count from it, and a contact or
+    conduct date after it is refused with FactsError: such facts are a mistake, not a case."""
+    day = on or facts.contact_date
+    _refuse_future(facts, day)
     route = ruleset.route(facts.route)
     findings = [
         _route_allowed(facts, route, ruleset),
@@ -69,23 +74,75 @@ def screen(facts: Facts, ruleset: Ruleset, on: date | None = None) -> Result:
         _minimum_age(facts, ruleset),
         _treatment_court(facts, ruleset),
         _protective_order(facts, ruleset),
+        *_route_rules(facts, route, ruleset, day),
     ]
-    if route is not None and route.charge_required and not facts.charges:
-        findings.append(Finding("charges", FAIL, f"{route.label} needs at least one charge.",
-                                 f"routes.{route.code}.charge_required"))
     for charge in facts.charges:
         findings.extend(_charge(charge, ruleset))
     findings.extend(_concern(code, ruleset) for code in facts.concerns)
-    if route is not None and route.conduct_lookback_months is not None:
-        findings.append(_conduct_lookback(facts, route))
     return Result(
         decision=_decide(findings),
         findings=tuple(findings),
         ruleset_id=ruleset.id,
         ruleset_version=ruleset.version,
         ruleset_sha256=ruleset.sha256,
-        intake_deadline=_intake_deadline(route, on or facts.contact_date),
+        intake_deadline=_days_after(day, route.intake_deadline_days if route else None),
+        respond_by=_days_after(day, route.response_target_days if route else None),
     )
+
+
+def _refuse_future(facts: Facts, day: date) -> None:
+    after = f"must be on or before the screening day ({day.isoformat()})"
+    errors = []
+    if facts.contact_date > day:
+        errors.append(("contact_date", f"The contact or arrest date {after}"))
+    last = facts.last_eligible_conduct_date
+    if last is not None and last > day:
+        errors.append(("last_eligible_conduct_date", f"The most recent eligible conduct {after}"))
+    if errors:
+        raise FactsError(errors)
+
+
+def _route_rules(facts: Facts, route: Route | None, ruleset: Ruleset, day: date) -> list[Finding]:
+    """The rules a route turns on in the ruleset: charges or conduct required, arrest age, and
+    for a route that reads the conduct date, its look-back and the age at the conduct."""
+    if route is None:
+        return []
+    findings = []
+    if route.charge_required and not facts.charges:
+        findings.append(Finding("charges", FAIL, f"{route.label} needs at least one charge.",
+                                f"routes.{route.code}.charge_required"))
+    if route.conduct_required and not facts.charges:
+        message = f"{route.label} needs the kind of eligible conduct named: none was."
+        findings.append(Finding("conduct", FAIL, message, f"routes.{route.code}.conduct_required"))
+    if route.max_arrest_age_days is not None:
+        findings.append(_arrest_age(facts, route, day))
+    if route.conduct_lookback_months is not None:
+        findings.append(_conduct_lookback(facts, route))
+        if facts.last_eligible_conduct_date is not None:
+            findings.append(_conduct_age(facts, ruleset))
+    return findings
+
+
+def _arrest_age(facts: Facts, route: Route, day: date) -> Finding:
+    limit, arrested = route.max_arrest_age_days, facts.contact_date
+    days, clause = (day - arrested).days, f"routes.{route.code}.max_arrest_age_days"
+    if days <= limit:
+        message = f"The arrest ({arrested.isoformat()}) was {days} days before screening, within {limit}."
+        return Finding("arrest_age", PASS, message, clause)
+    message = (f"The arrest ({arrested.isoformat()}) was {days} days before screening, more than "
+               f"the {limit} days allowed: a coordinator will review it.")
+    return Finding("arrest_age", REVIEW, message, clause)
+
+
+def _conduct_age(facts: Facts, ruleset: Ruleset) -> Finding:
+    years, last = ruleset.minimum_age, facts.last_eligible_conduct_date
+    if age_on(facts.person.date_of_birth, last) >= years:
+        message = (f"The most recent eligible conduct ({last.isoformat()}) was after the "
+                   f"person turned {years}.")
+        return Finding("conduct_age", PASS, message, "exclusions.minimum_age")
+    message = (f"The most recent eligible conduct ({last.isoformat()}) was before the person "
+               f"turned {years}: a coordinator will review it.")
+    return Finding("conduct_age", REVIEW, message, "exclusions.minimum_age")
 
 
 def _decide(findings: list[Finding]) -> str:
@@ -217,10 +274,10 @@ def months_after(day: date, months: int) -> date:
     return months_before(day, -months)
 
 
-def _intake_deadline(route: Route | None, start: date) -> date | None:
-    if route is None or route.intake_deadline_days is None:
+def _days_after(start: date, days: int | None) -> date | None:
+    if days is None:
         return None
     try:
-        return start + timedelta(days=route.intake_deadline_days)
+        return start + timedelta(days=days)
     except OverflowError:  # only for dates near year 9999, which parse_facts refuses anyway
         return date.max

@@ -20,6 +20,7 @@ from .ruleset import (
     LEVELS,
     OTHER_CHARGE,
     Charge,
+    DeclineReason,
     Digest,
     Exclusion,
     Qualifier,
@@ -75,7 +76,7 @@ def _read_top(p: _Problems, data: dict) -> dict:
         "exclusions": _read_exclusions(p, top),
         "concerns": _read_terms(p, top, "concerns"),
         "charges": _read_charges(p, top),
-        "decline_reasons": _read_terms(p, top, "decline_reasons"),
+        "decline_reasons": _read_decline_reasons(p, top),
         "digest": _read_digest(p, top),
     }
 
@@ -100,6 +101,17 @@ def _read_terms(p: _Problems, top: dict, key: str, non_empty: bool = False) -> t
     return tuple(terms)
 
 
+def _read_decline_reasons(p: _Problems, top: dict) -> tuple[DeclineReason, ...]:
+    seen: dict[str, str] = {}
+    reasons = []
+    for where, entry in p.tables(top, "decline_reasons"):
+        table = p.table(entry, where, required=("code", "label"), optional=("offered",))
+        offered = p.value(table, "offered", where, _bool)
+        reasons.append(DeclineReason(p.code(table, where, seen), p.value(table, "label", where, _text),
+                                     offered is not False))
+    return tuple(reasons)
+
+
 def _read_routes(p: _Problems, top: dict, org_kinds: set[str]) -> tuple[Route, ...]:
     seen: dict[str, str] = {}
     routes = []
@@ -107,7 +119,8 @@ def _read_routes(p: _Problems, top: dict, org_kinds: set[str]) -> tuple[Route, .
         table = p.table(
             entry, where,
             required=("code", "label", "description", "org_kinds", "charge_required"),
-            optional=("intake_deadline_days", "conduct_lookback_months"),
+            optional=("intake_deadline_days", "conduct_lookback_months", "conduct_required",
+                      "max_arrest_age_days", "response_target_days"),
         )
         kinds = p.value(table, "org_kinds", where, _codes) or []
         for kind in kinds:
@@ -121,6 +134,9 @@ def _read_routes(p: _Problems, top: dict, org_kinds: set[str]) -> tuple[Route, .
             charge_required=p.value(table, "charge_required", where, _bool),
             intake_deadline_days=p.value(table, "intake_deadline_days", where, _whole(1, 3650)),
             conduct_lookback_months=p.value(table, "conduct_lookback_months", where, _whole(1, 1200)),
+            conduct_required=p.value(table, "conduct_required", where, _bool) is True,
+            max_arrest_age_days=p.value(table, "max_arrest_age_days", where, _whole(0, 3650)),
+            response_target_days=p.value(table, "response_target_days", where, _whole(1, 3650)),
         ))
     return tuple(routes)
 

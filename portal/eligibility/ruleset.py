@@ -73,13 +73,27 @@ class Charge:
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A coded item with a label: a concern, an organisation kind, a decline reason."""
+    """A coded item with a label: a concern, an organisation kind."""
 
     code: str
     label: str
 
     def to_dict(self) -> dict:
         return {"code": self.code, "label": self.label}
+
+
+@dataclass(frozen=True, slots=True)
+class DeclineReason:
+    """A reason a coordinator may give for declining. `offered = false` keeps a reason that can
+    never apply (no referral it describes can be submitted) off the decline form, while a stored
+    decline with its code still shows its label."""
+
+    code: str
+    label: str
+    offered: bool = True
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "label": self.label, "offered": self.offered}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +115,10 @@ class Route:
     charge_required: bool
     intake_deadline_days: int | None
     conduct_lookback_months: int | None
+    # Ruleset-driven checks added later; each None (or false) when the route has no such rule.
+    conduct_required: bool = False
+    max_arrest_age_days: int | None = None
+    response_target_days: int | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -111,6 +129,9 @@ class Route:
             "charge_required": self.charge_required,
             "intake_deadline_days": self.intake_deadline_days,
             "conduct_lookback_months": self.conduct_lookback_months,
+            "conduct_required": self.conduct_required,
+            "max_arrest_age_days": self.max_arrest_age_days,
+            "response_target_days": self.response_target_days,
         }
 
 
@@ -141,7 +162,7 @@ class Ruleset:
     routes: tuple[Route, ...]
     concerns: tuple[Term, ...]
     charges: tuple[Charge, ...]
-    decline_reasons: tuple[Term, ...]
+    decline_reasons: tuple[DeclineReason, ...]
     digest: Digest = Digest()
     # Lookups built once in __post_init__ so screening never scans a list.
     charge_by_code: Mapping[str, Charge] = field(init=False, repr=False)
@@ -150,7 +171,8 @@ class Ruleset:
     concern_labels: Mapping[str, str] = field(init=False, repr=False)
     org_kind_labels: Mapping[str, str] = field(init=False, repr=False)
     route_labels: Mapping[str, str] = field(init=False, repr=False)
-    decline_reason_labels: Mapping[str, str] = field(init=False, repr=False)
+    decline_reason_labels: Mapping[str, str] = field(init=False, repr=False)  # every reason
+    offered_decline_reasons: Mapping[str, str] = field(init=False, repr=False)  # the form's
 
     def __post_init__(self) -> None:
         lookups = {
@@ -161,6 +183,7 @@ class Ruleset:
             "org_kind_labels": {k.code: k.label for k in self.org_kinds},
             "route_labels": {r.code: r.label for r in self.routes},
             "decline_reason_labels": {d.code: d.label for d in self.decline_reasons},
+            "offered_decline_reasons": {d.code: d.label for d in self.decline_reasons if d.offered},
         }
         for name, table in lookups.items():
             object.__setattr__(self, name, MappingProxyType(table))  # frozen: set once, here
@@ -200,6 +223,8 @@ class Ruleset:
             limits = {
                 "intake_deadline_days": route.intake_deadline_days,
                 "conduct_lookback_months": route.conduct_lookback_months,
+                "max_arrest_age_days": route.max_arrest_age_days,
+                "response_target_days": route.response_target_days,
             }
             result[route.code] = {k: v for k, v in limits.items() if v is not None}
         return result

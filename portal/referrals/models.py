@@ -54,6 +54,7 @@ class Referral(Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     screening_decision: Mapped[str | None] = mapped_column(String(20))
     intake_deadline: Mapped[date | None] = mapped_column(Date)
+    respond_by: Mapped[date | None] = mapped_column(Date)  # the route's response target (queue order)
     # The review: who holds it, and the decision.
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -130,6 +130,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
         .values(status=Status.SUBMITTED, reference=_new_reference(), submitted_at=db.utcnow(),
                 legal_name=person.legal_name, date_of_birth=person.date_of_birth,
                 screening_decision=result.decision, intake_deadline=result.intake_deadline,
+                respond_by=result.respond_by,
                 partner_note=partner_note or None, version=Referral.version + 1)
         .execution_options(synchronize_session=False))
     if changed.rowcount != 1:

@@ -59,7 +59,7 @@ class DeclineForm(VersionedForm):
                  ident="decline-note")
 
     def for_ruleset(self, ruleset) -> DeclineForm:
-        self.reason.choices = dict(ruleset.decline_reason_labels)
+        self.reason.choices = dict(ruleset.offered_decline_reasons)  # only reasons that can apply
         return self
 
 

@@ -22,8 +22,10 @@ PAGE_SIZE = 50
 QUEUE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION, Status.ACCEPTED)
 CLAIMABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 NO_DEADLINE = date(9999, 12, 31)
-# Nearest deadline first (a referral without one after those with one), then the oldest.
-DUE = func.coalesce(Referral.intake_deadline, literal(NO_DEADLINE))
+# Nearest deadline first, then the oldest: the intake deadline (arrest diversion), else the
+# response target (social contact), so that neither route waits behind all of the other; a
+# referral with neither comes after those with one.
+DUE = func.coalesce(Referral.intake_deadline, Referral.respond_by, literal(NO_DEADLINE))
 QUEUE_ORDER = (DUE, Referral.submitted_at, Referral.id)
 
 
@@ -149,7 +151,8 @@ def queue_rows(referrals: list[Referral], today: date) -> list[QueueRow]:
 
 
 def cursor_after(referral: Referral) -> Cursor:
-    return Cursor(referral.intake_deadline or NO_DEADLINE, referral.submitted_at, referral.id)
+    return Cursor(referral.intake_deadline or referral.respond_by or NO_DEADLINE,
+                  referral.submitted_at, referral.id)
 
 
 def counts() -> dict[Status, int]:

@@ -40,7 +40,7 @@ def test_screen_a_file(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     data = json.loads(result.stdout)
-    assert set(data) == {"decision", "findings", "ruleset", "intake_deadline"}
+    assert set(data) == {"decision", "findings", "ruleset", "intake_deadline", "respond_by"}
     assert data["decision"] == "eligible"
     assert data["intake_deadline"] == "2025-03-31"
     assert data["ruleset"]["sha256"] == default_ruleset().sha256
@@ -150,3 +150,29 @@ def test_rules_show_json_holds_every_charge():
     data = json.loads(result.stdout)
     assert [c["code"] for c in data["charges"]] == [c.code for c in default_ruleset().charges]
     assert data["sha256"] == default_ruleset().sha256
+
+
+SOCIAL = facts_dict(route="social_contact", referrer_org_kind="community_partner",
+                    charges=[{"code": "camping", "answers": {}}],
+                    last_eligible_conduct_date="2025-02-20")
+
+
+def test_the_command_refuses_a_date_after_the_screening_day():
+    stderr = refused(invoke(screen, ["-", "--on", "2025-02-28"], input=json.dumps(FACTS)))
+    assert stderr.startswith("contact_date: The contact or arrest date must be on or before the screening day")
+    later = {**SOCIAL, "last_eligible_conduct_date": "2025-03-01"}
+    stderr = refused(invoke(screen, ["-", "--on", "2025-02-28"], input=json.dumps(later)))
+    assert "last_eligible_conduct_date: " in stderr
+
+
+def test_the_command_screens_the_new_rules_like_the_engine():
+    late = json.loads(invoke(screen, ["-", "--on", "2025-03-09"], input=json.dumps(FACTS)).stdout)
+    assert late["decision"] == "needs_review"
+    assert [f["outcome"] for f in late["findings"] if f["rule"] == "arrest_age"] == ["review"]
+    unnamed = json.loads(invoke(screen, ["-"], input=json.dumps({**SOCIAL, "charges": []})).stdout)
+    assert unnamed["decision"] == "ineligible"
+    assert [f["clause"] for f in unnamed["findings"] if f["outcome"] == "fail"] == [
+        "routes.social_contact.conduct_required"]
+    social = json.loads(invoke(screen, ["-"], input=json.dumps(SOCIAL)).stdout)
+    assert (social["decision"], social["respond_by"], social["intake_deadline"]) == (
+        "eligible", "2025-03-15", None)

@@ -1,8 +1,11 @@
 """Table-driven tests of the screening rules against the program's own charge table and exclusions."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+
+import portal.eligibility
 
 from portal.eligibility import (
     ELIGIBLE,
@@ -16,9 +19,13 @@ from portal.eligibility import (
     default_ruleset,
     months_before,
     parse_facts,
+    parse_ruleset,
     screen,
 )
+from portal.eligibility.loader import DEFAULT_RULESET_NAME
 from tests.eligibility.helpers import facts_dict
+
+DEFAULT_TEXT = (Path(portal.eligibility.__file__).parent / DEFAULT_RULESET_NAME).read_text(encoding="utf-8")
 
 # The program description's charge table, row by row: code, level, class, and the answers that
 # keep the charge divertible.
@@ -45,8 +52,8 @@ CONCERNS = ["violence", "exploitation_of_minors", "promoting_prostitution", "dea
 
 
 def social(**changes) -> dict:
-    base = {"route": "social_contact", "referrer_org_kind": "community_partner", "charges": [],
-            "last_eligible_conduct_date": "2024-12-01"}
+    base = {"route": "social_contact", "referrer_org_kind": "community_partner",
+            "charges": [{"code": "camping", "answers": {}}], "last_eligible_conduct_date": "2024-12-01"}
     return facts_dict(**{**base, **changes})
 
 
@@ -241,9 +248,10 @@ def test_the_result_names_the_ruleset_and_follows_the_contract():
     ruleset = default_ruleset()
     result = run(facts_dict(concerns=["violence"]))
     data = result.to_dict()
-    assert set(data) == {"decision", "findings", "ruleset", "intake_deadline"}
+    assert set(data) == {"decision", "findings", "ruleset", "intake_deadline", "respond_by"}
     assert data["ruleset"] == {"id": ruleset.id, "version": ruleset.version, "sha256": ruleset.sha256}
     assert data["intake_deadline"] == "2025-03-31"
+    assert data["respond_by"] is None  # arrest diversion: the intake deadline orders it
     for finding in data["findings"]:
         assert set(finding) == {"rule", "outcome", "message", "clause"}
         assert finding["message"] and finding["clause"] and finding["outcome"] in (PASS, FAIL, REVIEW)
@@ -254,3 +262,98 @@ def test_the_decision_takes_the_worst_outcome():
     result = run(facts_dict(consent_given=False, treatment_court_case="unknown", concerns=["violence"]))
     assert result.decision == INELIGIBLE
     assert {f.outcome for f in result.findings} == {PASS, FAIL, REVIEW}
+
+
+def test_a_social_contact_referral_naming_no_eligible_conduct_is_ineligible():
+    result = run(social(charges=[]))
+    assert result.decision == INELIGIBLE
+    assert outcome(result, "routes.social_contact.conduct_required") == FAIL
+    assert "eligible conduct" in result.failures[0].message
+
+
+def test_a_social_contact_referral_naming_other_conduct_is_reviewed_not_refused():
+    result = run(social(charges=[{"code": "other", "answers": {}, "description": "Loitering"}]))
+    assert result.decision == NEEDS_REVIEW
+    assert not any(f.rule == "conduct" for f in result.findings)
+
+
+@pytest.mark.parametrize("on,decision", [
+    (date(2025, 3, 1), ELIGIBLE),      # the arrest day itself
+    (date(2025, 3, 8), ELIGIBLE),      # exactly 7 days later: still within
+    (date(2025, 3, 9), NEEDS_REVIEW),  # 8 days
+    (date(2025, 6, 1), NEEDS_REVIEW),
+])
+def test_an_arrest_older_than_the_maximum_delay_needs_review(on, decision):
+    result = run(facts_dict(contact_date="2025-03-01"), on=on)
+    assert result.decision == decision
+    expected = PASS if decision == ELIGIBLE else REVIEW
+    assert outcome(result, "routes.arrest_diversion.max_arrest_age_days") == expected
+
+
+def test_the_maximum_arrest_delay_is_read_from_the_ruleset():
+    text = DEFAULT_TEXT.replace("max_arrest_age_days = 7", "max_arrest_age_days = 10")
+    ruleset = parse_ruleset(text.encode())
+    facts = parse_facts(facts_dict(contact_date="2025-03-01"), ruleset)
+    assert screen(facts, ruleset, on=date(2025, 3, 11)).decision == ELIGIBLE
+    assert screen(facts, ruleset, on=date(2025, 3, 12)).decision == NEEDS_REVIEW
+    without = parse_ruleset(DEFAULT_TEXT.replace("max_arrest_age_days = 7\n", "").encode())
+    late = screen(parse_facts(facts_dict(contact_date="2025-03-01"), without), without, on=date(2026, 1, 1))
+    assert late.decision == ELIGIBLE
+    assert not any(f.rule == "arrest_age" for f in late.findings)
+
+
+def test_social_contact_has_no_arrest_delay():
+    result = run(social(contact_date="2025-03-01"), on=date(2025, 6, 1))
+    assert not any(f.rule == "arrest_age" for f in result.findings)
+
+
+@pytest.mark.parametrize("last_conduct,decision", [
+    ("2008-06-14", NEEDS_REVIEW),  # the day before the 18th birthday (born 1990-06-15)
+    ("2008-06-15", ELIGIBLE),      # the 18th birthday itself
+])
+def test_conduct_before_the_person_turned_18_needs_review(last_conduct, decision):
+    # The look-back is widened so that only the age at the conduct decides.
+    text = DEFAULT_TEXT.replace("conduct_lookback_months = 24", "conduct_lookback_months = 1200")
+    ruleset = parse_ruleset(text.encode())
+    facts = parse_facts(social(last_eligible_conduct_date=last_conduct), ruleset)
+    result = screen(facts, ruleset)
+    assert result.decision == decision
+    expected = PASS if decision == ELIGIBLE else REVIEW
+    assert [f.outcome for f in result.findings if f.rule == "conduct_age"] == [expected]
+
+
+def test_conduct_age_follows_the_ruleset_minimum_age():
+    text = DEFAULT_TEXT.replace("years = 18", "years = 21").replace(
+        "conduct_lookback_months = 24", "conduct_lookback_months = 1200")
+    ruleset = parse_ruleset(text.encode())
+    facts = parse_facts(social(last_eligible_conduct_date="2010-06-15"), ruleset)  # aged 20
+    assert screen(facts, ruleset).decision == NEEDS_REVIEW
+
+
+@pytest.mark.parametrize("changes,field", [
+    ({"contact_date": "2025-03-02"}, "contact_date"),
+    ({"route": "social_contact", "referrer_org_kind": "community_partner",
+      "contact_date": "2025-03-05", "last_eligible_conduct_date": "2025-03-04"}, "contact_date"),
+])
+def test_a_date_after_the_screening_day_is_refused_not_screened(changes, field):
+    data = facts_dict(**changes)
+    with pytest.raises(FactsError) as caught:
+        run(data, on=date(2025, 3, 1))
+    fields = [f for f, _ in caught.value.errors]
+    assert field in fields
+    if data["last_eligible_conduct_date"]:
+        assert "last_eligible_conduct_date" in fields
+    assert "screening day (2025-03-01)" in caught.value.errors[0][1]
+
+
+def test_dates_on_the_screening_day_are_screened():
+    result = run(social(contact_date="2025-03-01", last_eligible_conduct_date="2025-03-01"),
+                 on=date(2025, 3, 1))
+    assert result.decision == ELIGIBLE
+
+
+def test_social_contact_gets_a_response_target():
+    assert run(social(contact_date="2025-03-01")).respond_by == date(2025, 3, 15)
+    assert run(social(contact_date="2025-03-01"), on=date(2025, 3, 4)).respond_by == date(2025, 3, 18)
+    assert run(social()).to_dict()["respond_by"] == run(social()).respond_by.isoformat()
+    assert run(facts_dict()).respond_by is None

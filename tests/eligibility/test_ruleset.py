@@ -60,8 +60,13 @@ def test_routes_and_deadlines():
     assert ruleset.routes_for("nobody") == ()
     assert ruleset.route("arrest_diversion").intake_deadline_days == 30
     assert ruleset.route("social_contact").conduct_lookback_months == 24
-    assert ruleset.deadlines() == {"arrest_diversion": {"intake_deadline_days": 30},
-                                   "social_contact": {"conduct_lookback_months": 24}}
+    assert ruleset.route("arrest_diversion").max_arrest_age_days == 7
+    assert ruleset.route("social_contact").response_target_days == 14
+    assert ruleset.route("social_contact").conduct_required is True
+    assert ruleset.route("arrest_diversion").conduct_required is False
+    assert ruleset.deadlines() == {
+        "arrest_diversion": {"intake_deadline_days": 30, "max_arrest_age_days": 7},
+        "social_contact": {"conduct_lookback_months": 24, "response_target_days": 14}}
 
 
 def test_helpers_for_the_forms():
@@ -75,8 +80,9 @@ def test_helpers_for_the_forms():
     assert ruleset.org_kind_labels["community_partner"] == "Community partner"
     assert list(ruleset.decline_reason_labels) == [
         "not_eligible_charge", "excluded_treatment_court", "excluded_protective_order", "under_18",
-        "no_consent", "duplicate", "unable_to_locate", "declined_by_person", "program_capacity",
-        "consent_revoked", "other"]
+        "no_consent", "duplicate", "prosecutor_objection", "victim_objection", "charges_filed",
+        "outside_jurisdiction", "not_amenable", "referred_elsewhere", "unable_to_locate",
+        "declined_by_person", "program_capacity", "consent_revoked", "other"]
     assert ruleset.charge_label("other") == "Another charge, not on this list"
     assert ruleset.charge("df4_possession").qualifier("intent_to_distribute").divertible_answer is False
     assert "drug felony, level 4" in ruleset.charge("df4_possession").note
@@ -199,3 +205,45 @@ def test_unreadable_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(RulesetError, match="not UTF-8"):
         load_ruleset(binary)
+
+
+def test_decline_reasons_that_fit_practice_are_offered():
+    ruleset = default_ruleset()
+    offered = ruleset.offered_decline_reasons
+    for code in ("prosecutor_objection", "victim_objection", "charges_filed", "outside_jurisdiction",
+                 "not_amenable", "unable_to_locate", "referred_elsewhere", "consent_revoked",
+                 "duplicate", "other"):
+        assert code in offered, code
+    assert offered["charges_filed"] == "Charges have already been filed"
+
+
+def test_reasons_that_can_never_apply_are_not_offered_but_keep_their_labels():
+    # Nobody under the minimum age can be submitted, nor anyone without a signed consent.
+    ruleset = default_ruleset()
+    assert "under_18" not in ruleset.offered_decline_reasons
+    assert "no_consent" not in ruleset.offered_decline_reasons
+    assert ruleset.decline_reason_labels["under_18"] == "Under 18"  # an old decline still reads
+    assert ruleset.decline_reason_labels["no_consent"] == "The person did not consent"
+    shown = {d["code"]: d["offered"] for d in ruleset.to_dict()["decline_reasons"]}
+    assert shown["under_18"] is False and shown["duplicate"] is True
+
+
+def test_offered_must_be_true_or_false():
+    text = DEFAULT_BYTES.decode().replace('label = "Under 18"\noffered = false', 'label = "Under 18"\noffered = "no"')
+    with pytest.raises(RulesetError) as caught:
+        parse_ruleset(text.encode())
+    assert any("decline_reasons[3].offered: must be true or false" in e for e in caught.value.errors)
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("max_arrest_age_days = 7", "max_arrest_age_days = -1",
+     "routes[0].max_arrest_age_days: must be from 0 to 3650, not -1"),
+    ("response_target_days = 14", "response_target_days = 1.5",
+     "routes[1].response_target_days: must be a whole number, not a decimal number"),
+    ("conduct_required = true", "conduct_required = 1",
+     "routes[1].conduct_required: must be true or false"),
+])
+def test_the_new_route_keys_are_checked(old, new, expected):
+    with pytest.raises(RulesetError) as caught:
+        parse_ruleset(DEFAULT_BYTES.decode().replace(old, new).encode())
+    assert any(expected in e for e in caught.value.errors), caught.value.errors

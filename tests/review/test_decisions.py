@@ -257,3 +257,23 @@ def test_the_409_page_gives_back_every_box_they_typed_under_its_audience_label(
         assert boxes[f"typed-{name}"].has_attr("readonly")
         assert boxes[f"typed-{name}"].get_text().strip() == typed[name]
         assert stale.soup.find("label", attrs={"for": f"typed-{name}"}).get_text() == audience
+
+
+def test_the_decline_form_offers_only_reasons_that_can_apply(session, signed_in, held, casey):
+    browser = signed_in(casey)
+    page = browser.get(review_url(held.id))
+    offered = [i["value"] for i in page.soup.find_all("input", attrs={"name": "reason"})]
+    assert {"prosecutor_objection", "victim_objection", "charges_filed", "outside_jurisdiction",
+            "not_amenable", "unable_to_locate", "referred_elsewhere", "consent_revoked"} <= set(offered)
+    assert "under_18" not in offered and "no_consent" not in offered
+    assert "Charges have already been filed" in page.text
+    # A reason that can never apply is refused if sent anyway, and nothing changes.
+    _refused(browser, session, held.id, "decline", {**DECLINE, "reason": "under_18"},
+             "Not a valid choice.")
+
+
+def test_a_decline_for_a_reason_new_to_practice_is_kept(session, signed_in, held, casey):
+    browser = signed_in(casey)
+    act(browser, held.id, "decline", {**DECLINE, "reason": "prosecutor_objection"}, status=302)
+    row = fresh(session, Referral, held.id)
+    assert (row.status, row.decline_reason) == (Status.DECLINED, "prosecutor_objection")

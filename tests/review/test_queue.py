@@ -147,29 +147,43 @@ def test_counts_per_status_link_to_their_filter(signed_in, casey, mixed):
 
 
 def test_nearest_deadline_first_then_the_oldest(make, session, signed_in, officer, casey):
+    """The intake deadline of an arrest diversion, else the response target of a social contact
+    referral (submission day + the ruleset's 14 days), so neither route waits behind the other."""
     soon = TODAY + timedelta(days=2)
     later = TODAY + timedelta(days=9)
     made = [
         ("later", make.referral(by=officer, intake_deadline=later)),
         ("soon_newer", make.referral(by=officer, intake_deadline=soon, age_days=1)),
-        ("none_newer", make.referral(by=officer, route=SOCIAL, age_days=2)),
+        ("social_newer", make.referral(by=officer, route=SOCIAL, age_days=2)),  # due in 12 days
         ("soon_older", make.referral(by=officer, intake_deadline=soon, age_days=8)),
         ("overdue", make.referral(by=officer, status=Status.ACCEPTED, decider=casey,
                                   intake_deadline=TODAY - timedelta(days=4))),
-        ("none_older", make.referral(by=officer, route=SOCIAL, age_days=20)),
+        ("social_older", make.referral(by=officer, route=SOCIAL, age_days=20)),  # 6 days late
+        ("none", make.referral(by=officer, route=SOCIAL, respond_by=None)),  # as before 0011
     ]
     by_name = {name: row.reference for name, row in made}
+    social_newer = dict(made)["social_newer"]
+    assert social_newer.respond_by == social_newer.submitted_at.date() + timedelta(days=14)
+    assert social_newer.intake_deadline is None
     page = signed_in(casey).get("/review/")
     assert references_on(page) == [by_name[n] for n in (
-        "overdue", "soon_older", "soon_newer", "later", "none_older", "none_newer")]
-    assert page.soup.find(string=re.compile("nearest intake deadline first, then the oldest"))
+        "social_older", "overdue", "soon_older", "soon_newer", "later", "social_newer", "none")]
+
+
+def test_social_contact_referrals_no_longer_sort_behind_every_arrest_diversion(
+        make, session, signed_in, officer, casey):
+    arrests = [make.referral(by=officer, intake_deadline=TODAY + timedelta(days=20 + i))
+               for i in range(3)]
+    social = make.referral(by=officer, route=SOCIAL)  # respond by TODAY + 14
+    order = references_on(signed_in(casey).get("/review/"))
+    assert order.index(social.reference) < min(order.index(a.reference) for a in arrests)
 
 
 def _expected_order(session) -> list[str]:
     session.expire_all()
     open_rows = session.scalars(select(Referral).where(Referral.status.in_(QUEUE_STATUSES)))
     return [r.reference for r in sorted(open_rows, key=lambda r: (
-        r.intake_deadline or date(9999, 12, 31), r.submitted_at, r.id))]
+        r.intake_deadline or r.respond_by or date(9999, 12, 31), r.submitted_at, r.id))]
 
 
 @pytest.fixture
