@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
 def _listen_to_events() -> None:
     """The listeners of what the referral's verbs emit (portal/events.py) register on import."""
     import portal.reports.operations  # noqa: F401
+    import portal.review.search  # noqa: F401
 
 
 def _register_template_helpers(app: Flask) -> None:
