@@ -10,8 +10,7 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import Column, Index, String, and_, or_, select, update
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy import Column, Index, String, and_, or_, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import db, events
@@ -25,7 +24,6 @@ SEARCH_INDEX = Index("ix_referrals_search_names", Referral.__table__.c.search_na
                      postgresql_using="gin", postgresql_ops={"search_names": "gin_trgm_ops"})
 INCIDENT_INDEX = Index("ix_referrals_incident_number", Referral.__table__.c.incident_number)
 
-LIMIT = 50
 REFERENCE = re.compile(r"^([A-Z0-9]{4})-?([A-Z0-9]{4})$")
 BIRTH_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 SEPARATOR = " | "  # between two names in search_names
@@ -87,12 +85,3 @@ def condition(query: str):
     if folded:
         matches.append(_name_match(folded))
     return or_(*matches)
-
-
-def search(query: str, limit: int = LIMIT) -> list[Referral]:
-    """Every submitted referral matching, whatever its status, the latest sent first."""
-    return list(db.session().scalars(
-        select(Referral).where(Referral.reference.is_not(None), condition(query))
-        .options(defer(Referral.answers), lazyload(Referral.referrer),
-                 joinedload(Referral.claimed_by))
-        .order_by(Referral.submitted_at.desc(), Referral.id.desc()).limit(limit)))
