@@ -97,6 +97,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_queue.py
 	$(VPY) $(BENCH_DIR)/bench_receipts.py
 	$(VPY) $(BENCH_DIR)/bench_reports.py
+	$(VPY) $(BENCH_DIR)/bench_search.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 
