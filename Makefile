@@ -110,6 +110,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_receipts.py
 	$(VPY) $(BENCH_DIR)/bench_reports.py
 	$(VPY) $(BENCH_DIR)/bench_outbox.py
+	$(VPY) $(BENCH_DIR)/bench_search.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 

@@ -13,5 +13,6 @@ from portal.referrals.models import (  # noqa: F401
     InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,
 )
 from portal.reports.models import ReferralCharge  # noqa: F401
+from portal.review.search import SEARCH_INDEX  # noqa: F401
 
 metadata = Base.metadata

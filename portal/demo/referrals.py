@@ -20,6 +20,7 @@ from portal.eligibility import Ruleset, default_ruleset
 from portal.referrals.models import Referral
 from portal.reports.models import ReferralCharge
 from portal.reports.values import charge_rows, reporting_values
+from portal.review.search import search_names
 
 BATCH = 5000
 FIRST = ["Alex", "Jordan", "Maria", "José", "Aaliyah", "Sam", "Chris", "Lupe", "Dana", "Tyrone",
@@ -180,6 +181,7 @@ def _row(rng, is_open, partners, deciders, reference, today, latest, ruleset) ->
                     "charges" if route == "arrest_diversion" else "conduct": {"charges": charges}},
         "created_at": submitted, "updated_at": submitted, "submitted_at": submitted,
         "legal_name": name, "date_of_birth": born, "version": 1,
+        "search_names": search_names([name]),
         "screening_decision": _pick(rng, [("eligible", 70), ("needs_review", 20),
                                           ("ineligible", 10)]),
         "intake_deadline": submitted.date() + timedelta(days=30)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from wtforms import Form, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.referrals.forms import NOTE_LIMIT, _today
@@ -98,6 +100,10 @@ class NoteForm(PortalForm):
 class QueueFilterForm(Form):
     """Filters in the URL (GET): a view can be bookmarked; nothing changes."""
 
+    q = StringField("Search every referral", filters=[strip],
+                    validators=[Optional(), at_most(200, "the search")],
+                    description="A reference, a name, a date of birth (M/D/YYYY) or an incident "
+                                "number")
     status = SelectField("Status", validators=[Optional()])
     route = SelectField("Route", validators=[Optional()])
     screening = SelectField("Screening", choices={"": "Any", "eligible": "Eligible",

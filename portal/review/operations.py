@@ -66,6 +66,7 @@ def release(actor: User, referral: Referral, seen: int) -> None:
 
 def reassign(actor: User, referral: Referral, seen: int, to: User, note: str) -> None:
     check_version(referral, seen)
+    _require_holder(actor, referral, or_unclaimed=True)
     if to.role not in may("review") or to.disabled_at is not None:
         raise Refused("Choose an active coordinator")
     if referral.status not in {Status.IN_REVIEW, Status.NEEDS_INFORMATION}:
@@ -79,9 +80,32 @@ def _hold(actor: User, referral: Referral, holder: User) -> None:
     referral.claimed_by_id, referral.claimed_at = holder.id, db.utcnow()
 
 
-def _require_holder(actor: User, referral: Referral) -> None:
-    if referral.claimed_by_id != actor.id and actor.role not in may("act_for_any_holder"):
-        raise Refused("Only the coordinator working on this referral can do that")
+def may_act(actor: User, referral: Referral, or_unclaimed: bool = True) -> bool:
+    """A claim means something: only its holder (or a program administrator) acts on it.
+    ``or_unclaimed``: a referral nobody holds may be acted on by any coordinator."""
+    if referral.claimed_by_id == actor.id or actor.role in may("act_for_any_holder"):
+        return True
+    return or_unclaimed and referral.claimed_by_id is None
+
+
+def _require_holder(actor: User, referral: Referral, or_unclaimed: bool = False) -> None:
+    if may_act(actor, referral, or_unclaimed):
+        return
+    holder = referral.claimed_by.name if referral.claimed_by else "the coordinator working on it"
+    raise Refused(f"Only {holder} (or a program administrator) can do that: ask a program "
+                  "administrator to reassign it to you")
+
+
+def ask_to_reassign(actor: User, referral: Referral, seen: int) -> ReviewNote:
+    """Someone other than the holder asks a program administrator to reassign the referral:
+    a review note the administrators see on the referral's page (there is no notice for it)."""
+    check_version(referral, seen)
+    if referral.claimed_by_id is None or referral.claimed_by_id == actor.id:
+        raise Refused("Only a referral someone else is working on can be asked for")
+    audit.record("referral.reassign_asked", actor=actor, subject=referral,
+                 detail={"holder": referral.claimed_by_id})
+    return add_note(actor, referral, f"{actor.name} asked to reassign this referral from "
+                                     f"{referral.claimed_by.name} to them")
 
 
 def accept(actor: User, referral: Referral, seen: int, justification: str | None,
@@ -89,6 +113,7 @@ def accept(actor: User, referral: Referral, seen: int, justification: str | None
     """Accepting against the screening is an override, and needs its written justification
     (program staff only); ``message`` goes to the referring partner."""
     check_version(referral, seen)
+    _require_holder(actor, referral, or_unclaimed=True)
     if referral.screening_decision != "eligible" and not justification:
         raise NeedsJustification("Write why you are accepting a referral the screening did not "
                                  "find eligible")
@@ -101,6 +126,7 @@ def decline(actor: User, referral: Referral, seen: int, *, reason: str, declined
     """``reason``: a code from the ruleset, whose label the partner sees; ``note``: program
     staff only; ``message``: to the referring partner."""
     check_version(referral, seen)
+    _require_holder(actor, referral, or_unclaimed=True)
     referral.decline_reason, referral.declined_by = reason, declined_by
     _decide(actor, referral, Status.DECLINED, note, message)
 
@@ -119,6 +145,7 @@ def request_information(actor: User, referral: Referral, seen: int, question: st
                         context: str | None = None) -> None:
     """``question`` goes to the referring partner; ``context`` stays with program staff."""
     check_version(referral, seen)
+    _require_holder(actor, referral, or_unclaimed=True)
     transition(actor, referral, Status.NEEDS_INFORMATION, COORDINATOR, note=context,
                message=question)
     db.session().add(InformationRequest(referral_id=referral.id, question=question,

@@ -1,4 +1,5 @@
-"""The queue's reads. Only open referrals are read, so the cost does not grow with closed history."""
+"""The queue's reads. Only open referrals are read unless a closed status is chosen or a search
+typed, so the queue's cost does not grow with closed history."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ from portal.audit.models import AuditEvent
 from portal.db import UTCDateTime
 from portal.referrals.models import Referral, ReviewNote
 from portal.referrals.states import Status
+from portal.review import search
 
 PAGE_SIZE = 50
 # In the queue: waiting for review, under review, waiting for the partner, and accepted
 # referrals whose intake is still to come (their deadline must not pass unnoticed).
 QUEUE_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION, Status.ACCEPTED)
+CLOSED_STATUSES = (Status.INTAKE_COMPLETED, Status.INTAKE_MISSED, Status.DECLINED,
+                   Status.WITHDRAWN)
+LISTED_STATUSES = QUEUE_STATUSES + CLOSED_STATUSES  # every status but draft
 CLAIMABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 NO_DEADLINE = date(9999, 12, 31)
 # Nearest deadline first, then the oldest: the intake deadline (arrest diversion), else the
@@ -37,6 +42,7 @@ class QueueFilter:
     partner: int | None = None
     claimed: str = ""  # "", "me" or "unclaimed"
     overdue: bool = False
+    q: str = ""  # a search (portal/review/search.py): over every status
 
 
 @dataclass(frozen=True)
@@ -57,17 +63,20 @@ class Cursor:
             return None
 
 
-def _open() -> Select:
+def _listed(statuses: tuple[Status, ...]) -> Select:
     # The queue shows no answers and no referrer: leave them out of every row it reads.
-    return (select(Referral).where(Referral.status.in_(QUEUE_STATUSES))
+    return (select(Referral).where(Referral.status.in_(statuses))
             .options(defer(Referral.answers), lazyload(Referral.referrer),
                      joinedload(Referral.claimed_by)))
 
 
 def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
-    query = _open()
-    if criteria.status in {s.value for s in QUEUE_STATUSES}:
-        query = query.where(Referral.status == Status(criteria.status))
+    if criteria.status in {s.value for s in LISTED_STATUSES}:
+        query = _listed((Status(criteria.status),))
+    else:
+        query = _listed(LISTED_STATUSES if criteria.q else QUEUE_STATUSES)
+    if criteria.q:
+        query = query.where(search.condition(criteria.q))
     if criteria.route:
         query = query.where(Referral.route == criteria.route)
     if criteria.screening:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -36,24 +37,43 @@ def _ruleset():
 @allowed_to("review")
 def queue():
     form = _filter_form()
-    criteria = _criteria(form)
+    rows, next_url = _page(_criteria(form))
+    return render_template("review/queue.html", form=form, next_url=next_url,
+                           rows=queries.queue_rows(rows, date.today()), counts=queries.counts(),
+                           ruleset=_ruleset(), back_suffix=_back_suffix(),
+                           duplicates=duplicates.flagged(rows),
+                           consent_flags=consent_flags([r.id for r in rows], date.today()))
+
+
+def _page(criteria: queries.QueueFilter):
+    """One page of rows, and the link to the next one if there is one."""
     after = queries.Cursor.decode(request.args.get("after"))
     # One row more than a page, to know whether there is a next page (no link to an empty one).
     rows = queries.queue(current_user, criteria, date.today(), after, queries.PAGE_SIZE + 1)
     more, rows = len(rows) > queries.PAGE_SIZE, rows[:queries.PAGE_SIZE]
-    next_url = None
-    if more:
-        args = {k: v for k, v in request.args.items() if k != "after"}
-        next_url = url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
-    return render_template("review/queue.html", form=form, next_url=next_url,
-                           rows=queries.queue_rows(rows, date.today()), counts=queries.counts(),
-                           ruleset=_ruleset(),
-                           consent_flags=consent_flags([r.id for r in rows], date.today()))
+    if not more:
+        return rows, None
+    args = {k: v for k, v in request.args.items() if k != "after"}
+    return rows, url_for("review.queue", after=queries.cursor_after(rows[-1]).encode(), **args)
+
+
+def _back_suffix() -> str:
+    """Added to each referral's link in the queue: its page links back to this very list."""
+    listed = request.query_string.decode("latin-1")
+    return "?" + urlencode({"back": listed}) if listed else ""
+
+
+def _back_url() -> str:
+    """The list the referral was opened from: only a query string of the queue is taken, so a
+    crafted link cannot send the coordinator elsewhere."""
+    listed = request.args.get("back", "")
+    return url_for("review.queue") + ("?" + listed if listed and "#" not in listed else "")
 
 
 def _filter_form() -> QueueFilterForm:
     form = QueueFilterForm(request.args)
-    form.status.choices = {"": "Any open"} | {s.value: s.label for s in queries.QUEUE_STATUSES}
+    form.status.choices = ({"": "Any open (any, in a search)"}
+                           | {s.value: s.label for s in queries.LISTED_STATUSES})
     form.route.choices = {"": "Any"} | {r.code: r.label for r in _ruleset().routes}
     form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in queries.partners()}
     return form
@@ -70,7 +90,8 @@ def _criteria(form: QueueFilterForm) -> queries.QueueFilter:
     return queries.QueueFilter(status=chosen(form.status), route=chosen(form.route),
                                screening=chosen(form.screening),
                                partner=int(partner) if partner else None,
-                               claimed=chosen(form.claimed), overdue=chosen(form.overdue) == "1")
+                               claimed=chosen(form.claimed), overdue=chosen(form.overdue) == "1",
+                               q=chosen(form.q))
 
 
 @bp.route("/claim-next", methods=["POST"])
@@ -114,7 +135,8 @@ def _render(item, status: int = 200, **forms):
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),
-        matches=duplicates.possible_matches(item),
+        matches=duplicates.possible_matches(item), may_act=operations.may_act(current_user, item),
+        back_url=_back_url(),
         sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(), **chosen), status
 
 
@@ -138,14 +160,18 @@ ACTIONS = {
     "reassign": (ReassignForm, lambda f, r: operations.reassign(
         current_user, r, f.version.data, db.session().get(User, f.coordinator.data) or abort(400),
         f.note.data), "The referral is reassigned."),
+    "ask-reassign": (ActionForm, lambda f, r: operations.ask_to_reassign(
+        current_user, r, f.version.data),
+        "Your request is noted on the referral for the program administrators."),
 }
 FORM_NAMES = {"claim": "action_form", "release": "action_form", "accept": "accept_form",
               "decline": "decline_form", "request-information": "request_form",
-              "intake": "intake_form", "reassign": "reassign_form"}
+              "intake": "intake_form", "reassign": "reassign_form",
+              "ask-reassign": "action_form"}
 
 
 @bp.route("/referrals/<int:referral_id>/<any(claim, release, accept, decline, "
-          "\"request-information\", intake, reassign):action>", methods=["POST"])
+          "\"request-information\", intake, reassign, \"ask-reassign\"):action>", methods=["POST"])
 @allowed_to("review")
 @csrf_in_form
 def act(referral_id: int, action: str):

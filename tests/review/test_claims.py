@@ -84,7 +84,8 @@ def test_claim_release_and_reassign_are_audited_and_shown(make, session, signed_
     before = snapshot(session, referral.id)
     refused = act_page(browser, referral.id, "release")
     assert refused.status == 400 and refused.title.startswith("Error: ")
-    assert refused.errors == ["Only the coordinator working on this referral can do that"]
+    assert refused.errors == ["Only Jo Ramos (or a program administrator) can do that: ask a program "
+                              "administrator to reassign it to you"]
     assert snapshot(session, referral.id) == before
 
 
