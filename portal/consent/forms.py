@@ -10,14 +10,16 @@ from wtforms.validators import Optional
 from portal.web.fields import EventDateField
 from portal.web.forms import NOTE_LIMIT, PortalForm, at_most, required, strip
 
-REVOCATION_METHODS = {"in_writing": "In writing", "in_person": "In person",
-                      "by_phone": "By phone"}
+# The consent texts say how a person cancels: "tell the program in writing" (a signed and dated
+# note). A revocation recorded any other way is not the one the person was told about.
+REVOCATION_METHODS = {"in_writing": "In writing: a signed and dated note from the person"}
 
 
 class RevocationForm(PortalForm):
     requested_on = EventDateField("Date the person revoked consent", thing="the date of the "
                                   "revocation", validators=[required("the date of the revocation")])
-    method = RadioField("How did they revoke it?", choices=REVOCATION_METHODS,
+    method = RadioField("How did they revoke it? (the consent asks for a note in writing)",
+                        choices=REVOCATION_METHODS,
                         invalid_choice_message="Select how the person revoked consent",
                         validators=[required("how the person revoked consent", verb="Select")])
     note = TextAreaField("Note (optional)", filters=[strip],

@@ -204,14 +204,14 @@ def test_a_social_contact_revocation_takes_effect_at_once(make, signed_in, refer
     url = f"/referrals/{referral_id}/consent/revoke"
     page = browser.get(url)
     assert "cannot be revoked before" not in page.text
-    response = browser.submit(url, revocation(date.today(), "by_phone", "Called the office"))
+    response = browser.submit(url, revocation(date.today(), "in_writing", "Signed note handed in at the office"))
     assert response.status_code == 302 and response.location == f"/referrals/{referral_id}"
 
     consent = consent_of(session, referral_id)
     assert consent.status is ConsentStatus.REVOKED
     [row] = consent.revocations
     assert (row.requested_on, row.effective_on, row.method, row.note) == \
-        (date.today(), date.today(), "by_phone", "Called the office")
+        (date.today(), date.today(), "in_writing", "Signed note handed in at the office")
     assert audit_rows(session, "consent.revocation_recorded", object_id=str(consent.id))
     shown = browser.get(f"/referrals/{referral_id}")
     assert "No more information will be shared" in shown.text
@@ -229,7 +229,7 @@ def test_an_arrest_diversion_revocation_waits_for_the_end_of_intake(make, signed
     page = browser.get(url)
     assert f"cannot be revoked before {on_page(deadline)}" in page.text
 
-    browser.submit(url, revocation(date.today(), "in_person"), status=302)
+    browser.submit(url, revocation(date.today(), "in_writing"), status=302)
     consent = consent_of(session, referral_id)
     assert consent.status is ConsentStatus.REVOCATION_PENDING
     assert consent.revocations[0].effective_on == deadline
@@ -256,7 +256,7 @@ def test_a_second_revocation_is_refused(make, signed_in, referrer_for, session):
     referral_id = make.referral(ARREST, by=browser.user).id
     url = f"/referrals/{referral_id}/consent/revoke"
     browser.submit(url, revocation(date.today()), status=302)
-    page = browser.submit_page(url, revocation(date.today(), "by_phone"))
+    page = browser.submit_page(url, revocation(date.today(), "in_writing"))
     assert page.status == 200
     assert page.errors == ["A revocation has already been recorded for this consent"]
     assert count(session, Revocation) == 1
@@ -292,6 +292,12 @@ def test_a_revocation_needs_a_date_and_a_method(make, signed_in, referrer_for, s
     assert page.errors == ["The date of the revocation must be today or in the past"]
     page = browser.submit_page(url, {**revocation(date.today()), "note": "n" * 10_000})
     assert page.errors == ["The note must be 2,000 characters or fewer"]
+    # The consent says "in writing": a call or a word in passing is not the revocation it offers.
+    for spoken in ("by_phone", "in_person"):
+        page = browser.submit_page(url, revocation(date.today(), spoken))
+        assert page.errors == ["Select how the person revoked consent"]
+    assert [i["value"] for i in page.soup.find_all("input", attrs={"name": "method"})] == [
+        "in_writing"]
     assert consent_of(session, referral_id).status is ConsentStatus.ACTIVE
     assert count(session, Revocation) == 0
 

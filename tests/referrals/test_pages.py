@@ -64,6 +64,6 @@ def test_the_administrator_and_coordinator_pages_keep_the_invariants(make, signe
     coordinator = signed_in(make.user(Role.COORDINATOR))
     visit(coordinator, f"/referrals/{sent}/consent/revoke")
     page = coordinator.submit_page(f"/referrals/{sent}/consent/revoke",
-                                   {"requested_on": "2/31/2026", "method": "by_phone"})
+                                   {"requested_on": "2/31/2026", "method": "in_writing"})
     assert page.errors == ["Enter the date of the revocation as a real date, like 3/27/2026"]
     assert page.value("requested_on") == "2/31/2026"
