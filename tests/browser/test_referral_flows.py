@@ -306,7 +306,7 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
 
     # Check your answers, and a Change link that comes back to it.
     looks_right(page, "Check your answers before sending the referral", "check")
-    expect(page.locator("#screening")).to_contain_text("Eligible")
+    expect(page.locator("#screening")).to_contain_text("Screening found no problems; a coordinator decides")
     expect(summary_value(page, "Date of the arrest")).to_have_text(on_page(arrested))
     expect(summary_value(page, "Legal name")).to_have_text("José O'Neil")
     for link in (page.locator(".portal-back a"), page.get_by_role("link", name="Change").first):

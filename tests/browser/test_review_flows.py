@@ -244,9 +244,9 @@ def test_the_coordinator_asks_the_officer_and_gets_an_answer(page, desk, signed_
     expect(asked).to_contain_text("Casey Nguyen")
     expect(asked.locator("xpath=following-sibling::dd[1]")).to_have_text(answer)
     expect(history(coordinator).filter(has_text="In review → Needs information")).to_contain_text(
-        f"by Casey Nguyen – “{question}”")
+        f"by Casey Nguyen – to or from the partner: “{question}”")
     expect(history(coordinator).filter(has_text="Needs information → In review")).to_contain_text(
-        "by Officer Dana Reyes – “Information added by the partner”")
+        "by Officer Dana Reyes – to or from the partner: “Information added by the partner”")
     axe_check(coordinator)
     # The officer's page keeps the question and its answer too.
     page.reload()
