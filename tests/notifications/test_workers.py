@@ -15,7 +15,6 @@ from sqlalchemy import create_engine, func, insert, select
 
 from portal.notifications.models import OutboxMessage
 from tests.accounts.helpers import Mailbox
-from tests.conftest import need
 
 MESSAGES = 300
 COMMAND = [sys.executable, "-m", "portal.cli", "outbox", "deliver"]
@@ -66,9 +65,8 @@ def fill_outbox(url: str, count: int) -> None:
     engine.dispose()
 
 
-def test_two_workers_at_once_send_each_message_exactly_once(databases, is_postgres,
-                                                             slow_mailbox):
-    need(is_postgres, "two workers at once need PostgreSQL (TEST_DATABASE_URL)")
+def test_two_workers_at_once_send_each_message_exactly_once(databases, slow_mailbox):
+    """PostgreSQL shows the race (SKIP LOCKED and the lease); SQLite serialises the claims."""
     url = databases.new()
     fill_outbox(url, MESSAGES)
     env = worker_env(url, slow_mailbox.port)

@@ -233,5 +233,8 @@ def test_the_screening_judges_the_arrest_date(officer, session):
     row = referral(session, referral_id)
     screening = session.query(Screening).filter_by(referral_id=referral_id).one()
     assert screening.facts["contact_date"] == "2008-03-07"
-    assert row.screening_decision == "eligible"
+    outcomes = {f["rule"]: f["outcome"] for f in screening.result["findings"]}
+    assert outcomes["minimum_age"] == "pass", "18 on the arrest date, whatever the age today"
+    # An arrest this old is past the ruleset's maximum delay: a coordinator looks at it.
+    assert outcomes["arrest_age"] == "review" and row.screening_decision == "needs_review"
     assert screening.screened_on == date.today()
