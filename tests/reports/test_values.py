@@ -14,7 +14,7 @@ from portal.referrals.forms import ETHNICITIES, GENDERS, RACES
 from portal.referrals.models import Referral
 from portal.reports.models import ReferralCharge
 from portal.reports.values import age_band, charge_rows, race_group, reporting_values
-from tests.referrals import builders
+from tests.referrals.helpers import submit_quickly
 
 
 def test_one_race_group_per_person():
@@ -54,7 +54,7 @@ def test_submission_through_the_pages_fills_the_reporting_columns(make, client, 
     from portal.accounts.models import OrgKind, Role
 
     client.sign_in(make.user(Role.REFERRER, make.org(OrgKind.LAW_ENFORCEMENT)))
-    referral_id, _ = builders.submit(client, "arrest_diversion")
+    referral_id, _ = submit_quickly(client, "arrest_diversion")
     session.expire_all()
     referral = session.get(Referral, referral_id)
     # builders.ARREST_PAGES: race prefer_not, hispanic, man, born 1990-03-07.
