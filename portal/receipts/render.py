@@ -24,6 +24,7 @@ Standard library and WeasyPrint only: no Flask, so the benchmark and other progr
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import weakref
@@ -183,10 +184,13 @@ def _on_alarm(_signum, frame):
 
 
 def _in_finalizer(frame) -> bool:
-    """Whether ``frame`` runs in a __del__ or a weakref callback (where exceptions are lost)."""
+    """Whether ``frame`` runs in a __del__, a weakref callback or a gc callback (hypothesis
+    installs one): places where Python reports an exception as unraisable and drops it."""
+    gc_callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
         code = frame.f_code
-        if code.co_name == "__del__" or code.co_filename == weakref.__file__:
+        if (code.co_name == "__del__" or code.co_filename == weakref.__file__
+                or code in gc_callbacks):
             return True
         frame = frame.f_back
     return False
