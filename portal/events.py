@@ -28,7 +28,3 @@ def on(event: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 def emit(event: str, **data) -> None:
     for listener in _listeners.get(event, ()):
         listener(**data)
-
-
-def listeners(event: str) -> tuple[Callable[..., None], ...]:
-    return tuple(_listeners.get(event, ()))

@@ -49,21 +49,6 @@ SEES: dict[Audience, frozenset[Part]] = {
 # What the referring partner still sees once the person's consent no longer allows disclosure.
 AFTER_CONSENT_ENDS = frozenset({Part.REFERENCE, Part.CONSENT, Part.CONSENT_COPY})
 
-# The table above in words, for the README and for anyone asking (kept beside it, tested).
-DESCRIPTIONS = {
-    Part.REFERENCE: "Reference number, status and its date",
-    Part.ANSWERS: "The answers the partner entered, and their screening",
-    Part.PARTNER_TEXT: "What the partner wrote (its note, withdrawal reason, answers to questions)",
-    Part.DECISION: "The decision, its reason (a code's label) and the message to the partner",
-    Part.QUESTIONS: "The coordinator's questions to the partner",
-    Part.CONSENT: "The consent's status, signature and terms, and any revocation",
-    Part.CONSENT_COPY: "The printed consent copy",
-    Part.RECEIPTS: "The referral receipt and the person's receipt",
-    Part.INTERNAL: "Internal notes, override justifications, review notes, a question's internal "
-                   "context, possible duplicates",
-}
-
-
 def audience_of(user, referral) -> Audience:
     """Who ``user`` is to ``referral``: the queries have already narrowed which referrals a
     user can load; this says which parts of one they see."""
