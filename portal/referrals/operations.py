@@ -181,6 +181,8 @@ def transition(actor: User | None, referral: Referral, target: Status, by: str, 
     referral.status = target
     audit.record(f"referral.{target.value}", actor=actor, subject=referral,
                  detail={"from": source.value})
+    events.emit("referral.status_changed", referral=referral, actor=actor, source=source,
+                target=target)
 
 
 def _event(actor, referral, source: Status, target: Status, *, note: str | None = None,

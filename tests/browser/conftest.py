@@ -47,6 +47,25 @@ def browser_type_launch_args(browser_type_launch_args):
                      "--disable-quic"]}
 
 
+class _ReadWhole:
+    """The app, each response read whole and closed before the server writes a byte. Werkzeug's
+    dev server skips closing a response when the browser drops the connection (a favicon request
+    cut short by the next page): the static file it holds stays open, and its ResourceWarning fails
+    whichever test is running.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        response = self.app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(databases):
     """The app on a fresh database with the demo data, served on 127.0.0.1 from a thread."""
@@ -54,7 +73,7 @@ def live_server(databases):
     app = create_app(test_settings(databases.new()))
     with transaction(app):
         demo.load_accounts()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _ReadWhole(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -185,5 +204,5 @@ def live_app():
             target = getattr(thread, "_target", None)  # the server's bound serve_forever
             server = getattr(target, "__self__", None)
             if server is not None:
-                return server.app
+                return server.app.app
     raise RuntimeError("the live server is not running: request the live_server fixture")
