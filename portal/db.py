@@ -15,6 +15,7 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -130,7 +131,13 @@ def _commit_or_rollback(response: Response) -> Response:
     if db_session is None:
         return response
     if response.status_code < 400:
-        db_session.commit()
+        try:
+            db_session.commit()
+        except StaleDataError as error:
+            # Another request changed the row after this one's last flush: the error handler
+            # (409, nothing saved) answers, as it does when the flush comes inside the view.
+            db_session.rollback()
+            return current_app.make_response(current_app.handle_user_exception(error))
         callbacks, g.after_commit = g.after_commit, []
         for callback in callbacks:
             callback()

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
+from portal import db
 from portal.accounts.models import OrgKind, Role
 from portal.public.models import AccessRequest
 from portal.referrals.models import Referral, ReferralEvent
@@ -109,3 +110,20 @@ def test_a_withdrawal_racing_a_decision_answers_409_and_saves_nothing(signed_in,
     assert count(session, ReferralEvent, ReferralEvent.referral_id == referral_id,
                  ReferralEvent.to_status == Status.WITHDRAWN) == 0
     assert audit_rows(session, "referral.withdrawn") == []
+
+
+def test_a_change_gone_stale_at_the_commit_answers_409_not_500(app, connection, make, session,
+                                                               decision_lands_first):
+    """A view that changes a referral and flushes nothing itself: the commit at the end of the
+    request meets the newer version, and the answer is the 409 page, not a 500."""
+    referral = make.referral("social_contact", Status.SUBMITTED)
+    with app.test_request_context(f"/referrals/{referral.id}"):
+        row = db.session().get(Referral, referral.id)
+        row.partner_note = "Changed in a view"
+        decision_lands_first["armed"] = True
+        response = app.process_response(app.make_response("done"))
+    assert decision_lands_first["done"]
+    assert response.status_code == 409
+    assert "changed while you were working on it" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.get(Referral, referral.id).partner_note != "Changed in a view"
