@@ -94,7 +94,10 @@ def _outcome(settings: Settings, attempts: int, error: str | None) -> dict:
     now = utcnow()
     done = {"attempts": attempts, "claimed_until": None, "claimed_by": None}
     if error is None:
-        return {**done, "sent_at": now, "next_attempt_at": None, "last_error": None}
+        # Once sent, the row keeps who, what kind and when, not the words: an invitation's or a
+        # reset's link is a credential until it expires, and no one needs it from here.
+        return {**done, "sent_at": now, "next_attempt_at": None, "last_error": None,
+                "body": "", "html_body": None}
     if attempts >= settings.outbox_max_attempts:
         return {**done, "failed_at": now, "next_attempt_at": None, "last_error": error[:500]}
     delay = timedelta(seconds=settings.outbox_retry_seconds * 2 ** (attempts - 1))

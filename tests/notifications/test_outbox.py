@@ -100,6 +100,8 @@ def test_each_message_has_a_text_and_an_html_part(make, session, mail_app, mailb
     assert f'href="{link}"' in html_of(message)
     [row] = outbox(session, kind="invitation")
     assert row.state == "sent" and row.attempts == 1 and row.next_attempt_at is None
+    session.refresh(row)
+    assert link not in row.body and row.html_body is None, "a sent link is not kept"
     assert deliver(mail_app).claimed == 0, "nothing is sent twice"
     assert len(mailbox.received) == 1
 
