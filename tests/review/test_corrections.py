@@ -230,3 +230,32 @@ def test_only_the_referring_organization_corrects(make, session, signed_in, aske
 def test_no_page_opens_without_an_open_question(make, signed_in, officer, casey):
     referral = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
     signed_in(officer).get(correct_url(referral.id, "exclusions"), status=404)
+
+
+@pytest.mark.parametrize("route", [ARREST, SOCIAL])
+def test_every_page_that_can_be_ticked_opens_on_its_own_form(make, session, signed_in, casey,
+                                                             route):
+    referral = make.referral(route, status=Status.IN_REVIEW, claimed_by=casey)
+    pages = [step.slug for step in corrections.correctable_steps(route)]
+    act(signed_in(casey), referral.id, "request-information",
+        {"question": QUESTION, "pages": pages}, status=302)
+    partner = signed_in(referral.referrer)
+    for step in corrections.correctable_steps(route):
+        page = partner.get(correct_url(referral.id, step.slug))
+        assert page.soup.find("h1").get_text() == f"Correct: {step.title}"
+        assert page.soup.find("button", string="Save the correction") is not None
+        back = page.soup.select_one(".portal-back a")["href"]
+        assert back == show_url(referral.id) + "#reply"  # back to the question, not the steps
+    partner.get(correct_url(referral.id, "consent"), status=404)
+
+
+def test_with_pages_replaces_only_known_pages():
+    from portal.referrals.answers import Answers
+
+    stored = {"person": {"legal_name": "A"}, "exclusions": {"treatment_court": "unknown"},
+              "information": [{"question": "q", "answer": "a"}]}
+    answers = Answers.parse(ARREST, stored)
+    changed = answers.with_pages({"exclusions": {"treatment_court": "none"},
+                                  "not_a_page": {"x": 1}})
+    assert changed == {**stored, "exclusions": {"treatment_court": "none"}}
+    assert stored["exclusions"] == {"treatment_court": "unknown"}  # a new mapping, not in place
