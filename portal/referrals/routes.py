@@ -264,7 +264,10 @@ def correct(referral_id: int, slug: str):
 
 
 def _render_correction(page: steps.Step, visit: steps.Visit, form):
-    """The step's own template, in its correction wrapper (heading and button of its own)."""
+    """The step's own template, in its correction wrapper (heading and button of its own).
+    It shows a sent referral's answers: audited, as its page is."""
+    audit.record("referral.correction_viewed", actor=current_user, subject=visit.referral,
+                 detail={"page": page.slug})
     extra = page.view(form, visit) if page.view else {}
     return render_template("referrals/correct.html", form=form, page=page,
                            referral=visit.referral, step_template=page.template,

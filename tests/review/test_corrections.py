@@ -147,6 +147,9 @@ def test_a_corrected_page_is_screened_again_beside_the_old_screening(session, as
     assert corrected.detail == {"version": 2, "pages": ["exclusions"], "screening": "eligible"}
     assert [r.detail for r in audit_rows(session, "referral.correction_saved")] == [
         {"page": "exclusions"}]
+    # Shown three times: opened, read again for its token before saving, and opened after.
+    assert [r.detail for r in audit_rows(session, "referral.correction_viewed")] == [
+        {"page": "exclusions"}] * 3
     # The pages are closed again with the question.
     partner.get(correct_url(referral_id, "exclusions"), status=404)
 
