@@ -262,3 +262,19 @@ def test_with_pages_replaces_only_known_pages():
                                   "not_a_page": {"x": 1}})
     assert changed == {**stored, "exclusions": {"treatment_court": "none"}}
     assert stored["exclusions"] == {"treatment_court": "unknown"}  # a new mapping, not in place
+
+
+def test_a_question_without_pages_keeps_its_screening_and_says_so(
+        make, session, signed_in, officer, casey):
+    referral = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey)
+    coordinator, partner = signed_in(casey), signed_in(officer)
+    act(coordinator, referral.id, "request-information", {"question": QUESTION}, status=302)
+    assert request_of(session, referral.id).ticked == ()
+    assert partner.get(show_url(referral.id)).soup.find(id="pages-to-correct") is None
+    partner.submit(f"/referrals/{referral.id}/answer", {"answer": ANSWER},
+                   form_url=show_url(referral.id), status=302)
+    assert [s.version_number for s in screenings_of(session, referral.id)] == [1]
+    page = coordinator.get(review_url(referral.id))
+    assert "No answer changed; the screening did not change" in page.soup.find(
+        id="versions-summary").text
+    assert "this version was not screened again" in page.soup.find(id="versions-rules").text
