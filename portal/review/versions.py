@@ -20,6 +20,7 @@ DECISION_WORDS = {"eligible": "Eligible", "ineligible": "Not eligible",
                   "needs_review": "Needs review"}
 OUTCOME_WORDS = {"pass": "Passes", "fail": "Rule not met", "review": "For review"}
 NOT_ON = "Not on this version"
+ALL_PASS = "Every rule passes"
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,11 @@ class Side:
 
     @property
     def rule_results(self) -> tuple[str, ...]:
+        """The rules not passed, in words (as the screening box says them), or that all pass."""
         findings = self.screening.result.get("findings", []) if self.screening else []
-        return tuple(f"{OUTCOME_WORDS.get(f.get('outcome'), f.get('outcome'))}: {f.get('message')}"
-                     for f in findings)
+        issues = tuple(f"{OUTCOME_WORDS.get(f.get('outcome'), f.get('outcome'))}: "
+                       f"{f.get('message')}" for f in findings if f.get("outcome") != "pass")
+        return issues or (ALL_PASS,) if self.screening else ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, axe_check
 from tests.browser.test_review_flows import (  # noqa: F401  (desk: a fixture)
-    desk, disclosure, done, heading, pick, send_referral, submit,
+    PHONE, desk, disclosure, done, heading, pick, screenshot, send_referral, submit,
 )
 
 COORDINATOR, OFFICER = "coordinator@lead.demo", "officer@police.demo"
@@ -63,4 +63,13 @@ def test_a_ticked_page_is_corrected_and_both_versions_are_shown(page, desk, sign
         "th", has_text="Does the person have a case in a treatment court program?"))
     expect(row.locator("td")).to_have_text(["No", "Yes, a case is pending", "Changed"])
     expect(coordinator.locator("#screening")).to_contain_text("Not eligible")
+    axe_check(coordinator)
+    versions.scroll_into_view_if_needed()
+    screenshot(coordinator, "versions-desktop")
+    # On a phone the table stacks: each cell says which version it is, nothing scrolls sideways.
+    coordinator.set_viewport_size(PHONE)
+    width = coordinator.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the versions scroll sideways: {width} px"
+    expect(row.locator("td").first).to_be_visible()
+    screenshot(coordinator, "versions-phone")
     axe_check(coordinator)
