@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from portal.referrals.steps import BY_SLUG
 from tests.browser.conftest import DESKTOP, axe_check
 from tests.browser.test_review_flows import (  # noqa: F401  (desk: a fixture)
     PHONE, desk, disclosure, done, heading, pick, screenshot, send_referral, submit,
@@ -25,7 +26,8 @@ def test_a_ticked_page_is_corrected_and_both_versions_are_shown(page, desk, sign
     submit(coordinator, "Claim this referral")
     asking = disclosure(coordinator, "Ask the partner")
     asking.locator("summary").click()
-    expect(asking.get_by_label("The person’s consent")).to_have_count(0)  # never correctable
+    expect(asking.get_by_label(BY_SLUG["consent"].title)).to_have_count(0)  # never correctable
+    expect(asking.get_by_label(BY_SLUG["person"].title)).to_have_count(1)
     coordinator.get_by_label("What do you need from the partner?").fill(QUESTION)
     coordinator.locator("label", has_text="Treatment court and orders").click()
     expect(asking.get_by_label("Treatment court and orders")).to_be_checked()
