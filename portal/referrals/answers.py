@@ -291,6 +291,11 @@ class Answers:
     def with_page(self, slug: str, page: Mapping) -> dict:
         return {**self._stored(), slug: dict(page)}
 
+    def with_pages(self, pages: Mapping[str, Mapping]) -> dict:
+        """Several pages replaced at once (a partner's corrections, sent with their reply)."""
+        return {**self._stored(), **{slug: dict(page) for slug, page in pages.items()
+                                     if slug in PAGES and isinstance(page, Mapping)}}
+
     def without_page(self, slug: str) -> dict:
         return {key: value for key, value in self._stored().items() if key != slug}
 

@@ -146,8 +146,21 @@ class InformationRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The pages the coordinator ticked for correcting (step slugs), and the partner's corrected
+    # answers to them (slug -> the page as its form dumped it), held here until the reply is
+    # sent: the referral's answers change only then, all at once.
+    pages: Mapped[list | None] = mapped_column(JSON)
+    corrections: Mapped[dict | None] = mapped_column(JSON)
 
     asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id], lazy="joined")
+
+    @property
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(self.pages or ())
+
+    @property
+    def corrected(self) -> dict:
+        return dict(self.corrections or {})
 
 
 class ReviewNote(Base):

@@ -128,8 +128,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
         update(Referral)
         .where(Referral.id == referral.id, Referral.status == Status.DRAFT)
         .values(status=Status.SUBMITTED, reference=_new_reference(), submitted_at=db.utcnow(),
-                legal_name=person.legal_name, date_of_birth=person.date_of_birth,
-                screening_decision=result.decision, intake_deadline=result.intake_deadline,
+                **copied_columns(person, result), intake_deadline=result.intake_deadline,
                 respond_by=result.respond_by,
                 partner_note=partner_note or None, version=Referral.version + 1)
         .execution_options(synchronize_session=False))
@@ -139,12 +138,20 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
     events.emit("referral.submitted", referral=referral, actor=actor, answers=check.answers,
                 ruleset=ruleset)
     _keep_version(actor, referral, 1)
-    _keep_screening(referral, 1, check.facts, result, ruleset, today)
+    keep_screening(referral, 1, check.facts, result, ruleset, today)
     consent.record_signature(actor, referral, check.answers.consent, texts=texts)
     _event(actor, referral, Status.DRAFT, Status.SUBMITTED, message=partner_note)
     audit.record("referral.submitted", actor=actor, subject=referral,
                  detail={"reference": referral.reference, "screening": result.decision})
     return referral
+
+
+def copied_columns(person, result: Result) -> dict:
+    """What the referral's row copies from its answers and screening, for matching and the
+    queue: set at submission, and again when a correction is sent. (The intake deadline and the
+    response target count from the day of the referral, and so stay as submitted.)"""
+    return {"legal_name": person.legal_name, "date_of_birth": person.date_of_birth,
+            "screening_decision": result.decision}
 
 
 def _new_reference() -> str:
@@ -162,7 +169,7 @@ def _keep_version(actor: User, referral: Referral, number: int) -> None:
                                      answers=referral.answers, created_by_id=actor.id))
 
 
-def _keep_screening(referral, number, facts, result, ruleset: Ruleset, today: date) -> None:
+def keep_screening(referral, number, facts, result, ruleset: Ruleset, today: date) -> None:
     db.session().add(Screening(
         referral_id=referral.id, version_number=number, decision=result.decision, facts=facts,
         result=result.to_dict(), ruleset_id=ruleset.id, ruleset_version=ruleset.version,
@@ -201,8 +208,9 @@ def withdraw(actor: User, referral: Referral, reason: str) -> None:
 
 
 def answer_request(actor: User, referral: Referral, request: InformationRequest,
-                   answer: str) -> None:
-    """The partner's answer: kept beside the earlier version, and back to review."""
+                   answer: str) -> int:
+    """The partner's answer: kept beside the earlier version, and back to review. Returns the
+    new version's number."""
     request.answer, request.answered_by_id, request.answered_at = answer, actor.id, db.utcnow()
     referral.answers = of(referral).with_exchange(request.question, answer)
     number = db.session().scalar(select(func.max(ReferralVersion.number))
@@ -211,3 +219,4 @@ def answer_request(actor: User, referral: Referral, request: InformationRequest,
     transition(actor, referral, Status.IN_REVIEW, PARTNER,
                message="Information added by the partner")
     events.emit("referral.partner_replied", referral=referral, actor=actor)
+    return number + 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from portal.referrals import presenter, queries
+from portal.referrals import corrections, presenter, queries
 from portal.referrals.answers import of
 from portal.referrals.disclosure import Part, visible_parts
 from portal.referrals.states import Status
@@ -34,12 +34,15 @@ def partner_page(user, referral, ruleset, today: date) -> dict:
     parts = visible_parts(user, referral, consent, today)
     answers = Part.ANSWERS in parts
     questions = Part.QUESTIONS in parts
+    request_open = queries.open_request(referral) if questions else None
     return {
         "parts": parts, "consent": consent if Part.CONSENT in parts else None,
         "screening": queries.latest_screening(referral) if answers else None,
         "sections": presenter.sections(of(referral), ruleset) if answers else [],
         "partner_note": referral.partner_note if Part.PARTNER_TEXT in parts else None,
-        "request_open": queries.open_request(referral) if questions else None,
+        "request_open": request_open,
+        # Pages to correct show answers: none once the consent has ended.
+        "to_correct": corrections.pages_to_correct(referral, request_open) if answers else [],
         "requests": queries.requests(referral) if questions else [],
         "decision": _decision(referral, ruleset) if Part.DECISION in parts else None,
         "history": _history(referral, Part.PARTNER_TEXT in parts),

@@ -11,7 +11,8 @@ from wtforms import RadioField
 from portal import audit, db
 from portal.accounts.access import allowed_to, refuse
 from portal.consent.texts import default_texts
-from portal.referrals import operations, presenter, queries, steps
+from portal.errors import Refused
+from portal.referrals import corrections, operations, presenter, queries, steps
 from portal.referrals.answers import of
 from portal.referrals.disclosure import consent_ended_for
 from portal.referrals.pages import partner_page
@@ -76,9 +77,9 @@ def step(referral_id: int, slug: str):
     return _render_step(page, visit, form)
 
 
-def _visit(referral) -> steps.Visit:
+def _visit(referral, answers=None) -> steps.Visit:
     language = request.args.get("language") or request.form.get("language")
-    return steps.Visit(referral=referral, answers=of(referral), user=current_user,
+    return steps.Visit(referral=referral, answers=answers or of(referral), user=current_user,
                        ruleset=_ruleset(), settings=current_app.extensions["portal.settings"],
                        texts=default_texts(), today=date.today(), language=language)
 
@@ -230,9 +231,48 @@ def answer(referral_id: int):
     form = AnswerForm()
     if not form.validate_on_submit():
         return _render_show(referral, answer_form=form)
-    operations.answer_request(current_user, referral, question, form.answer.data)
-    flash("Your answer has been sent. The referral is back with the coordinator.", "success")
+    try:
+        corrections.send_reply(current_user, referral, question, form.answer.data,
+                               ruleset=_ruleset(), today=date.today())
+    except Refused as refused:
+        db.session().rollback()
+        flash(str(refused), "error")
+    else:
+        flash("Your answer has been sent. The referral is back with the coordinator.", "success")
     return redirect(url_for("referrals.show", referral_id=referral.id))
+
+
+@bp.route("/<int:referral_id>/correct/<slug>", methods=["GET", "POST"])
+@allowed_to("refer")
+@csrf_in_form
+def correct(referral_id: int, slug: str):
+    """A page the coordinator ticked, in the step's own form, saved on the open request."""
+    referral, asked, page = corrections.correction_for(current_user, referral_id, slug,
+                                                       date.today())
+    visit = _visit(referral, corrections.corrected_answers(referral, asked))
+    form = _form_for(page, visit)
+    if form.validate_on_submit():
+        try:
+            corrections.save_correction(current_user, referral, asked, slug, form.dump())
+        except Refused as refused:
+            form[refused.field].errors.append(str(refused))
+        else:
+            flash(f"Your correction of “{page.title}” is saved. It is sent with your answer.",
+                  "success")
+            return redirect(url_for("referrals.show", referral_id=referral.id) + "#reply")
+    return _render_correction(page, visit, form)
+
+
+def _render_correction(page: steps.Step, visit: steps.Visit, form):
+    """The step's own template, in its correction wrapper (heading and button of its own).
+    It shows a sent referral's answers: audited, as its page is."""
+    audit.record("referral.correction_viewed", actor=current_user, subject=visit.referral,
+                 detail={"page": page.slug})
+    extra = page.view(form, visit) if page.view else {}
+    return render_template("referrals/correct.html", form=form, page=page,
+                           referral=visit.referral, step_template=page.template,
+                           back=url_for("referrals.show", referral_id=visit.referral.id) + "#reply",
+                           **extra)
 
 
 def _render_show(referral, **forms):

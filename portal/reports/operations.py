@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit, db, events
@@ -18,6 +18,13 @@ def on_submitted(referral: Referral, answers, ruleset, **_) -> None:
                           ethnicity=answers.demographics.ethnicity,
                           gender=answers.demographics.gender, charge_codes=answers.charges.codes,
                           ruleset=ruleset)
+
+
+@events.on("referral.corrected")
+def on_corrected(referral: Referral, answers, ruleset, **_) -> None:
+    """A correction sent: the groups and charges are counted as corrected, not twice."""
+    db.session().execute(delete(ReferralCharge).where(ReferralCharge.referral_id == referral.id))
+    on_submitted(referral, answers, ruleset)
 
 
 def keep_reporting_values(referral: Referral, *, races, ethnicity, gender, charge_codes,

@@ -6,7 +6,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from portal.referrals.forms import NOTE_LIMIT, _today
-from portal.web.fields import EventDateField
+from portal.web.fields import EventDateField, MultiCheckboxField
 from portal.web.forms import PortalForm, at_most, required, strip
 
 
@@ -68,8 +68,17 @@ class DeclineForm(VersionedForm):
 class RequestInformationForm(VersionedForm):
     question = _note("What do you need from the partner?" + FOR_PARTNER,
                      "what you need from the partner")
+    # The choices are the referral's own pages (for_pages): read from the steps at run time.
+    pages = MultiCheckboxField("Pages the partner should correct (optional; the referring "
+                               "partner will see which)", validators=[Optional()],
+                               invalid_choice_message="Tick only pages of this referral",
+                               id="question-pages")
     context = _note("Why you are asking" + FOR_STAFF, "why you are asking", optional=True,
                     ident="question-context")
+
+    def for_pages(self, steps) -> RequestInformationForm:
+        self.pages.choices = [(step.slug, step.title) for step in steps]
+        return self
 
 
 class IntakeForm(VersionedForm):

@@ -11,11 +11,11 @@ from portal import audit, db, events
 from portal.accounts.access import may
 from portal.accounts.models import User
 from portal.errors import Refused
+from portal.referrals.corrections import correctable_steps
 from portal.referrals.models import InformationRequest, Referral, ReviewNote
 from portal.referrals.operations import transition
 from portal.referrals.states import COORDINATOR, SYSTEM, Status
 from portal.review import queries
-
 
 
 class Stale(Refused):
@@ -142,14 +142,17 @@ def _decide(actor: User, referral: Referral, target: Status, note: str | None,
 
 
 def request_information(actor: User, referral: Referral, seen: int, question: str,
-                        context: str | None = None) -> None:
-    """``question`` goes to the referring partner; ``context`` stays with program staff."""
+                        context: str | None = None, pages: list[str] | None = None) -> None:
+    """``question`` goes to the referring partner; ``context`` stays with program staff;
+    ``pages``: the question pages the partner may correct in their reply (never the consent)."""
     check_version(referral, seen)
     _require_holder(actor, referral, or_unclaimed=True)
+    if set(pages or ()) - {step.slug for step in correctable_steps(referral.route)}:
+        raise Refused("Tick only pages of this referral that the partner can correct", "pages")
     transition(actor, referral, Status.NEEDS_INFORMATION, COORDINATOR, note=context,
                message=question)
     db.session().add(InformationRequest(referral_id=referral.id, question=question,
-                                        asked_by_id=actor.id))
+                                        asked_by_id=actor.id, pages=list(pages or ()) or None))
     if referral.claimed_by_id is None:
         _hold(actor, referral, actor)
     events.emit("referral.information_requested", referral=referral, actor=actor)

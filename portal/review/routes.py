@@ -16,9 +16,10 @@ from portal.accounts.models import User
 from portal.consent.operations import flags as consent_flags
 from portal.errors import Refused
 from portal.referrals import presenter
+from portal.referrals.corrections import correctable_steps
 from portal.referrals import queries as referral_queries
 from portal.referrals.answers import of
-from portal.review import duplicates, operations, queries
+from portal.review import duplicates, operations, queries, versions
 from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
     RequestInformationForm,
@@ -127,6 +128,7 @@ def _render(item, status: int = 200, **forms):
              "reassign_form": ReassignForm, "note_form": NoteForm, "action_form": ActionForm}
     chosen = {name: forms.get(name) or cls(formdata=None) for name, cls in blank.items()}
     chosen["decline_form"].for_ruleset(_ruleset())
+    chosen["request_form"].for_pages(correctable_steps(item.route))
     chosen["reassign_form"].coordinator.choices = {u.id: u.name for u in queries.coordinators()}
     shown = next(iter(forms.values()), None)
     return render_template(
@@ -136,7 +138,7 @@ def _render(item, status: int = 200, **forms):
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),
         matches=duplicates.possible_matches(item), may_act=operations.may_act(current_user, item),
-        back_url=_back_url(),
+        back_url=_back_url(), versions=versions.compare(item, _ruleset()),
         sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(), **chosen), status
 
 
@@ -152,7 +154,7 @@ ACTIONS = {
         current_user, r, f.version.data, reason=f.reason.data, declined_by=f.declined_by.data,
         note=f.note.data, message=f.message.data), "The referral is declined."),
     "request-information": (RequestInformationForm, lambda f, r: operations.request_information(
-        current_user, r, f.version.data, f.question.data, f.context.data),
+        current_user, r, f.version.data, f.question.data, f.context.data, f.pages.data),
         "Your question has been sent to the partner."),
     "intake": (IntakeForm, lambda f, r: operations.record_intake(
         current_user, r, f.version.data, f.completed_on.date if f.outcome.data == "completed"
@@ -176,12 +178,8 @@ FORM_NAMES = {"claim": "action_form", "release": "action_form", "accept": "accep
 @csrf_in_form
 def act(referral_id: int, action: str):
     item = _referral_or_404(referral_id)
-    form_class, verb, done = ACTIONS[action]
-    form = form_class()
-    if action == "decline":
-        form.for_ruleset(_ruleset())
-    if action == "reassign":
-        form.coordinator.choices = {u.id: u.name for u in queries.coordinators()}
+    _, verb, done = ACTIONS[action]
+    form = _action_form(action, item)
     if not form.validate_on_submit():
         return _render(item, 400, **{FORM_NAMES[action]: form})
     try:
@@ -198,6 +196,18 @@ def act(referral_id: int, action: str):
         return _render(_referral_or_404(referral_id), 400, **{FORM_NAMES[action]: form})
     flash(done, "success")
     return redirect(url_for("review.referral", referral_id=item.id))
+
+
+def _action_form(action: str, item):
+    """The action's form, with the choices that come from the ruleset or the referral."""
+    form = ACTIONS[action][0]()
+    if action == "decline":
+        form.for_ruleset(_ruleset())
+    if action == "request-information":
+        form.for_pages(correctable_steps(item.route))
+    if action == "reassign":
+        form.coordinator.choices = {u.id: u.name for u in queries.coordinators()}
+    return form
 
 
 def _stale(referral_id: int, form):

@@ -41,9 +41,10 @@ def search_names(names) -> str:
 
 
 @events.on("referral.submitted")
+@events.on("referral.corrected")
 def on_submitted(referral: Referral, answers, **_) -> None:
-    """A referral sent: keep its names and incident number where the search reads them.
-    A plain UPDATE: the submission has already counted its version."""
+    """A referral sent (or corrected): keep its names and incident number where the search
+    reads them. A plain UPDATE: the submission has already counted its version."""
     values = {"search_names": search_names(answers.person.names),
               "incident_number": answers.arrest.incident_number.upper() or None}
     db.session().execute(update(Referral).where(Referral.id == referral.id).values(**values)
