@@ -15,12 +15,21 @@ FOR_STAFF = " (program staff only)"
 KINDS = {"user": "A member of the program staff", "agency": "A named agency"}
 
 
-class CaseManagerForm(PortalForm):
+class SectionForm(PortalForm):
+    # A refusal of the whole form (who may record, the referral's state) points at the section,
+    # or at the page when the referral has no such section: the fields may not be on the page.
+    anchor = "after-acceptance"
+
+    def _first_input_id(self) -> str:
+        return self.anchor
+
+
+class CaseManagerForm(SectionForm):
     # Ids of their own: the referral page holds the review's forms too.
     kind = RadioField("Who manages the case?", choices=KINDS, id="case-manager-kind",
                       validators=[required("who manages the case", verb="Select")])
-    user = SelectField("Program staff member", id="case-manager-user", validators=[Optional()],
-                       validate_choice=False)
+    # Checked by validate_user (Optional() would stop the chain before it on an empty choice).
+    user = SelectField("Program staff member", id="case-manager-user", validate_choice=False)
     agency = StringField("Agency" + FOR_STAFF, id="case-manager-agency", filters=[strip],
                          validators=[at_most(200, "the agency")])
     contact = StringField("Contact at the agency, optional" + FOR_STAFF,
@@ -44,7 +53,7 @@ class CaseManagerForm(PortalForm):
             raise ValidationError("Enter the agency's name")
 
 
-class ContactAttemptForm(PortalForm):
+class ContactAttemptForm(SectionForm):
     attempted_on = EventDateField("Date of the attempt", thing="the date of the attempt",
                                   id="attempt-date")
     method = RadioField("How did you try to reach the person?", choices=METHODS,

@@ -46,7 +46,7 @@ def may_record(actor: User, referral: Referral) -> bool:
     return holder is not None and holder.id == actor.id
 
 
-def _require(actor: User, referral: Referral) -> None:
+def require(actor: User, referral: Referral) -> None:
     if referral.status not in WORKED:
         raise Refused(f"A referral that is {referral.status.label.lower()} has no work after "
                       "acceptance to record")
@@ -60,7 +60,7 @@ def assign_case_manager(actor: User, referral: Referral, *, user: User | None = 
                         agency: str | None = None, contact: str | None = None
                         ) -> CaseManagerAssignment:
     """A program user (coordinator or program administrator, active) or a named agency."""
-    _require(actor, referral)
+    require(actor, referral)
     if (user is None) == (not agency):
         raise Refused("Choose a member of the program staff or name an agency", "kind")
     if user is not None and (user.role not in may("review") or user.disabled_at is not None):
@@ -76,7 +76,7 @@ def assign_case_manager(actor: User, referral: Referral, *, user: User | None = 
 
 def record_attempt(actor: User, referral: Referral, *, attempted_on: date, method: str,
                    outcome: str, note: str | None, today: date) -> ContactAttempt:
-    _require(actor, referral)
+    require(actor, referral)
     check_attempt_date(referral, attempted_on, today)
     if method not in METHODS:
         raise Refused("Select how you tried to reach the person", "method")

@@ -65,6 +65,8 @@ def _referral(referral_id: int):
 def assign(referral_id: int):
     item = _referral(referral_id)
     form = CaseManagerForm().for_staff(section.staff_choices())
+    if not _may_record(item, form):
+        return _refused(referral_id, form, form.refusal, "case_manager_form")
     if not form.validate_on_submit():
         return render_referral(item, 400, case_manager_form=form)
     user = db.session().get(User, int(form.user.data)) if form.kind.data == "user" else None
@@ -83,7 +85,9 @@ def assign(referral_id: int):
 @csrf_in_form
 def record_attempt(referral_id: int):
     item = _referral(referral_id)
-    form = section.attempt_form(item)
+    form = section.attempt_form(item, posted=True)
+    if not _may_record(item, form):
+        return _refused(referral_id, form, form.refusal, "attempt_form")
     if not form.validate_on_submit():
         return render_referral(item, 400, attempt_form=form)
     try:
@@ -94,6 +98,19 @@ def record_attempt(referral_id: int):
         return _refused(referral_id, form, refused, "attempt_form")
     flash("The contact attempt is recorded.", "success")
     return redirect(url_for("review.referral", referral_id=item.id) + "#after-acceptance")
+
+
+def _may_record(item, form) -> bool:
+    """Who may record, and whether the referral is one to record on, before what was typed is
+    judged (a date rule means nothing on a referral that was never accepted)."""
+    try:
+        operations.require(current_user, item)
+    except Refused as refused:
+        form.refusal = refused
+        if item.status not in section.SHOWN:
+            form.anchor = "main-content"
+        return False
+    return True
 
 
 def _refused(referral_id: int, form, refused: Refused, name: str):

@@ -43,8 +43,9 @@ def staff_choices() -> dict[str, str]:
     return {str(user.id): user.name for user in coordinators()}
 
 
-def attempt_form(referral: Referral, formdata=None) -> ContactAttemptForm:
-    form = ContactAttemptForm(formdata=formdata)
+def attempt_form(referral: Referral, posted: bool = False) -> ContactAttemptForm:
+    """The form, blank for the page or read from the request (``posted``)."""
+    form = ContactAttemptForm() if posted else ContactAttemptForm(formdata=None)
     return form.for_referral(lambda day: operations.check_attempt_date(referral, day,
                                                                        date.today()))
 
