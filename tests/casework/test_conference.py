@@ -121,3 +121,26 @@ def test_an_empty_list_says_so(staff):
     page = staff.get(PAGE)
     for key in ("in_review", "needs_information", "accepted"):
         assert page.soup.find(id=f"group-{key}").select_one("tbody td").get_text() == "None."
+
+
+def test_a_long_group_shows_its_most_urgent_and_says_how_many_more(world, staff, monkeypatch):
+    from portal.casework import queries
+
+    monkeypatch.setattr(queries, "GROUP_LIMIT", 1)
+    page = staff.get(PAGE)
+    assert [r["Name"] for r in _rows(page, "in_review")] == ["Late Review"]
+    caption = page.soup.find(id="group-in_review").caption.get_text(" ")
+    assert "In review: 2 referrals" in caption and "1 more are in the review queue" in caption
+
+
+def test_days_waiting_count_from_the_question_for_those_waiting_for_the_partner(
+        make, session, staff, officer, casey):
+    from portal.referrals.models import InformationRequest
+
+    asked = make.referral(by=officer, status=Status.NEEDS_INFORMATION, legal_name="Old Question",
+                          decider=casey, age_days=6)
+    [question] = session.query(InformationRequest).filter_by(referral_id=asked.id).all()
+    question.asked_at = question.asked_at + timedelta(days=4)  # sent 6 days ago, asked 2 ago
+    session.commit()
+    [row] = _rows(staff.get(PAGE), "needs_information")
+    assert row["Days waiting"] == "2"
