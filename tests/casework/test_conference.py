@@ -99,6 +99,7 @@ def test_the_pdf_is_confidential_without_substance_use_details_and_audited(world
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="case-conference-{TODAY.isoformat()}.pdf"')
     text = squash(poppler("pdftotext", response.data, "-layout"))
+    assert "Tagged:          yes" in poppler("pdfinfo", response.data), "screen readers read it"
     assert "Confidential — 42 CFR Part 2" in text
     for name in ("Late Review", "Early Review", "Waiting Partner", "Soon Intake", "Later Intake"):
         assert name in text
