@@ -111,6 +111,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_reports.py
 	$(VPY) $(BENCH_DIR)/bench_outbox.py
 	$(VPY) $(BENCH_DIR)/bench_search.py
+	$(VPY) $(BENCH_DIR)/bench_casework.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 

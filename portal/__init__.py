@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notices.routes import bp as notifications
     from portal.admin.routes import bp as admin
     from portal.audit_log.routes import bp as audit
+    from portal.casework.routes import bp as casework
     from portal.public.routes import bp as public
     from portal.receipts.routes import bp as receipts
     from portal.referrals.revocation import bp as consent
@@ -105,7 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review.routes import bp as review
 
     for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
-                      reports, notifications):
+                      reports, notifications, casework):
         app.register_blueprint(blueprint)
 
 
@@ -118,6 +119,8 @@ def _listen_to_events() -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.navigation import navigation
+    from portal.casework import queries as casework, section as casework_section
+    from portal.casework.vocabulary import method_label, outcome_label
     from portal.consent.operations import effective_status
     from portal.referrals.answers import of
     from portal.web import dates
@@ -129,4 +132,7 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
-                "consent_status": effective_status, "answers_of": of}
+                "consent_status": effective_status, "answers_of": of,
+                "casework_of": casework_section.of, "attempt_words": casework.attempt_words,
+                "attempt_method": lambda a: method_label(a.method),
+                "attempt_outcome": lambda a: outcome_label(a.outcome)}

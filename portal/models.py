@@ -4,6 +4,7 @@ from portal.accounts.models import (  # noqa: F401
     Invitation, Organisation, PasswordReset, RecoveryCode, User, UserSession,
 )
 from portal.audit.models import AuditEvent  # noqa: F401
+from portal.casework.models import CaseManagerAssignment, ContactAttempt  # noqa: F401
 from portal.consent.models import Consent, Revocation  # noqa: F401
 from portal.db import Base
 from portal.notifications.models import DigestSent, NoticeChoice, OutboxMessage  # noqa: F401

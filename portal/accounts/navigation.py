@@ -46,6 +46,9 @@ def navigation() -> list[Item]:
              "social contact referral.", "Start a referral", may("refer")),
         Item("review.queue", "Review queue", "Open referrals, nearest intake deadline first: claim "
              "one, check it and decide.", "Work the queue", may("review")),
+        Item("casework.conference", "Case conference", "Every referral still being worked, for "
+             "the weekly case conference: a page and a printable PDF.", "See the list",
+             may("review")),
         Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
              "with charts, CSV and PDF.", "See the reports", may("review")),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "

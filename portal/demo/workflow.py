@@ -18,6 +18,7 @@ from sqlalchemy import select
 from portal import audit, db
 from portal.accounts.models import User
 from portal.consent.texts import default_texts
+from portal.demo.casework import give_casework
 from portal.referrals import operations as referrals
 from portal.referrals.states import Status
 from portal.review import operations as review
@@ -26,6 +27,7 @@ from portal.audit.models import AuditEvent
 LOADED = "demo.referrals_loaded"
 ARREST, SOCIAL = "arrest_diversion", "social_contact"
 OFFICER, OUTREACH, COORDINATOR = "officer@police.demo", "outreach@harbor.demo", "coordinator@lead.demo"
+PROGRAM_ADMIN = "admin@lead.demo"
 # How many of each state, and the coordinator's moves after submission that reach it.
 STATES = (
     (Status.SUBMITTED, 8, ()),
@@ -69,7 +71,7 @@ def load_referrals(today: date | None = None) -> int:
     if db.session().scalar(select(AuditEvent.id).where(AuditEvent.action == LOADED).limit(1)):
         return 0
     today = today or date.today()
-    users = {email: _user(email) for email in (OFFICER, OUTREACH, COORDINATOR)}
+    users = {email: _user(email) for email in (OFFICER, OUTREACH, COORDINATOR, PROGRAM_ADMIN)}
     rng = random.Random(2026)
     people, screenings = cycle(PEOPLE), cycle(SCREENING_MIX)
     made = 0
@@ -81,6 +83,8 @@ def load_referrals(today: date | None = None) -> int:
             for move in moves:
                 MOVES[move](referral, users[COORDINATOR], referrer, rng, today)
                 db.session().flush()  # one UPDATE per move: the database's trigger judges each
+            if status is Status.ACCEPTED:  # a case manager and contact attempts on a few
+                give_casework(referral, users[COORDINATOR], index, users, today)
             if status in (Status.IN_REVIEW, Status.NEEDS_INFORMATION) and index % 2:
                 review.release(users[COORDINATOR], referral, referral.version)  # back in the queue
             db.session().flush()

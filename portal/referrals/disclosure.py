@@ -38,7 +38,8 @@ class Part(enum.StrEnum):
     CONSENT_COPY = "consent_copy"  # the printed consent copy
     RECEIPTS = "receipts"  # the referral receipt and the person's receipt
     INTERNAL = "internal"  # program staff only: internal notes, justifications, review notes,
-    #                        a question's context, duplicates, the full history
+    #                        a question's context, duplicates, the full history, the case
+    #                        manager and the contact attempts (portal/casework)
 
 
 SEES: dict[Audience, frozenset[Part]] = {

@@ -122,7 +122,8 @@ def referral(referral_id: int):
 
 
 def _render(item, status: int = 200, **forms):
-    """The referral page; ``forms`` replaces a blank form by the one with errors."""
+    """The referral page; ``forms`` replaces a blank form by the one with errors (a form of
+    another package's section, such as casework's, is handed to the page as it is)."""
     blank = {"accept_form": AcceptForm, "decline_form": DeclineForm,
              "request_form": RequestInformationForm, "intake_form": IntakeForm,
              "reassign_form": ReassignForm, "note_form": NoteForm, "action_form": ActionForm}
@@ -139,7 +140,8 @@ def _render(item, status: int = 200, **forms):
         notes=queries.notes(item), history=queries.history(item),
         matches=duplicates.possible_matches(item), may_act=operations.may_act(current_user, item),
         back_url=_back_url(), versions=versions.compare(item, _ruleset()),
-        sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(), **chosen), status
+        sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(),
+        **(forms | chosen)), status
 
 
 ACTIONS = {
