@@ -12,7 +12,9 @@ from portal.receipts.models import StoredDocument  # noqa: F401
 from portal.referrals.models import (  # noqa: F401
     InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,
 )
-from portal.reports.models import ReferralCharge  # noqa: F401
+from portal.reports.models import (  # noqa: F401
+    ReferralCharge, ReportCell, ReportChargeCell, ReportDayCell,
+)
 from portal.review.search import SEARCH_INDEX  # noqa: F401
 
 metadata = Base.metadata
