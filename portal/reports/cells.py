@@ -100,12 +100,17 @@ def _apply(groups: dict, deltas: Counter) -> None:
 
 def _upsert(table, key: dict, delta: int) -> None:
     session = db.session()
-    dialect = session.get_bind().dialect.name
+    session.execute(upsert(table, key, delta, session.get_bind().dialect.name))
+
+
+def upsert(table, key: dict, delta: int, dialect: str):
+    """Add ``delta`` to the cell ``key``, made if missing: one statement, which the database
+    runs atomically however many transactions add to the same cell at once."""
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     statement = statement.values(**key, n=delta)
-    session.execute(statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[column.name for column in table.primary_key],
-        set_={"n": table.c.n + statement.excluded.n}))
+        set_={"n": table.c.n + statement.excluded.n})
 
 
 # --- recounted ---------------------------------------------------------------------------------
@@ -121,6 +126,34 @@ def rebuild(connection) -> dict[str, int]:
         result = connection.execute(insert(model.__table__).from_select(columns, query))
         written[model.__tablename__] = written.get(model.__tablename__, 0) + result.rowcount
     return written
+
+
+def differences(connection) -> dict[str, dict]:
+    """Per table, the cells whose stored count is not the recount: key -> (stored, recounted).
+    Empty when every cell is right."""
+    result: dict[str, dict] = {}
+    for model in (ReportCell, ReportDayCell, ReportChargeCell):
+        stored = _as_counts(connection.execute(select(model.__table__)))
+        recounted: Counter = Counter()
+        for recounted_model, query in _recounts():
+            if recounted_model is model:
+                recounted.update(_as_counts(connection.execute(query)))
+        keys = set(stored) | set(recounted)
+        wrong = {k: (stored[k], recounted[k]) for k in keys if stored[k] != recounted[k]}
+        if wrong:
+            result[model.__tablename__] = wrong
+    return result
+
+
+def _as_counts(rows) -> Counter:
+    """Rows whose last column is the count, as key -> count (zeros left out, as the report
+    leaves them out)."""
+    counts: Counter = Counter()
+    for row in rows:
+        *key, n = row
+        if n:
+            counts[tuple(str(getattr(v, "value", v)) for v in key)] += n
+    return counts
 
 
 def _recounts() -> list:
