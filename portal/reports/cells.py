@@ -118,14 +118,15 @@ def upsert(table, key: dict, delta: int, dialect: str):
 def rebuild(connection) -> dict[str, int]:
     """Every cell recounted from the referrals (``connection``: a session or a connection, in
     its transaction). Returns the rows written per table."""
-    written = {}
-    for model in (ReportCell, ReportDayCell, ReportChargeCell):
+    models = (ReportCell, ReportDayCell, ReportChargeCell)
+    for model in models:
         connection.execute(delete(model.__table__))
     for model, query in _recounts():
         columns = [c.name for c in model.__table__.columns]
-        result = connection.execute(insert(model.__table__).from_select(columns, query))
-        written[model.__tablename__] = written.get(model.__tablename__, 0) + result.rowcount
-    return written
+        connection.execute(insert(model.__table__).from_select(columns, query))
+    # Counted afterwards: the driver does not always tell how many rows an INSERT ... SELECT wrote.
+    return {model.__tablename__: connection.execute(
+        select(func.count()).select_from(model.__table__)).scalar() for model in models}
 
 
 def differences(connection) -> dict[str, dict]:
