@@ -6,6 +6,7 @@ from portal.accounts.models import (  # noqa: F401
 from portal.audit.models import AuditEvent  # noqa: F401
 from portal.consent.models import Consent, Revocation  # noqa: F401
 from portal.db import Base
+from portal.notices.digest import OPEN_INDEX  # noqa: F401
 from portal.notifications.models import DigestSent, NoticeChoice, OutboxMessage  # noqa: F401
 from portal.public.models import AccessRequest  # noqa: F401
 from portal.receipts.models import StoredDocument  # noqa: F401

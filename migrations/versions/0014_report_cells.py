@@ -7,7 +7,8 @@ Revises: 0010_search
 Three tables of counts by submission day and group (portal/reports/models.py), kept current in
 the transaction of each submission and status change (portal/reports/cells.py). They are filled
 here from the referrals already stored, with the same set-based recount as
-`lead-portal reports rebuild`.
+`lead-portal reports rebuild`. Also an index of the open referrals by submission, which the
+coordinators' digest reads.
 """
 
 import sqlalchemy as sa
@@ -54,9 +55,14 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(*KEY, "code", name=op.f("pk_report_charge_cells")))
     rebuild(op.get_bind())
+    # The digest's open referrals by submission (portal/notices/digest.py).
+    open_statuses = "status IN ('in_review', 'needs_information', 'submitted')"
+    op.create_index("ix_referrals_open_submitted", "referrals", ["submitted_at"],
+                    postgresql_where=sa.text(open_statuses), sqlite_where=sa.text(open_statuses))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referrals_open_submitted", table_name="referrals")
     op.drop_table("report_charge_cells")
     op.drop_table("report_day_cells")
     op.drop_table("report_cells")

@@ -35,6 +35,8 @@ from bench_http import RESULTS_DIR, PortalSite, _median, http_get, tool  # noqa:
 from bench_submissions import fresh_postgres  # noqa: E402
 from million import generate  # noqa: E402
 
+OPEN_INDEX = "ix_referrals_open_submitted"
+
 ROOT = HERE.parent.parent  # the checkout whose portal is measured (not the venv's install)
 
 TODAY = date.today()
@@ -140,18 +142,23 @@ def measure_digest(url: str, rounds: int) -> dict:
             times.append(time.perf_counter() - started)
             db.session().rollback()
         event.remove(engine, "before_cursor_execute", keep)
+    queries = list(dict.fromkeys((st, tuple(sorted(p.items()))) for st, p in seen))
     with engine.connect() as connection:
-        plans = {}
-        for number, (statement, parameters) in enumerate(dict.fromkeys(
-                (st, tuple(sorted(p.items()))) for st, p in seen)):
-            plans[f"digest_{number}"] = _explain(connection, statement, dict(parameters))
-            plans[f"digest_{number}"]["sql"] = statement
+        plans = {f"digest_{number}": {**_explain(connection, st, dict(p)), "sql": st}
+                 for number, (st, p) in enumerate(queries)}
+        # The same without the open referrals' index (dropped in a transaction rolled back).
+        connection.exec_driver_sql(f"DROP INDEX {OPEN_INDEX}")
+        for number, (st, p) in enumerate(queries):
+            without = _explain(connection, st, dict(p))
+            plans[f"digest_{number}"] |= {"without_index_ms": without["execution_ms"],
+                                          "without_index_plan": without["plan"]}
+        connection.rollback()
     engine.dispose()
     result = {"median_ms": round(_median(times[:rounds]) * 1000, 1), "queued": queued,
               "runs_ms": [round(t * 1000, 1) for t in times[:rounds]], "explain": plans}
     print(f"  digest: {result['median_ms']:.0f} ms (median of {rounds}, {queued} queued); "
-          "queries " + ", ".join(f"{v['execution_ms']:.1f} ms" for v in plans.values()),
-          flush=True)
+          "queries " + ", ".join(f"{v['execution_ms']:.1f} ms ({v['without_index_ms']:.1f} ms "
+                                 f"without {OPEN_INDEX})" for v in plans.values()), flush=True)
     return result
 
 
@@ -189,7 +196,8 @@ def measure(size: int, workdir: Path, args) -> dict:
             result["digest"] = measure_digest(url, args.rounds)
             slowest = max(result["digest"]["explain"].items(),
                           key=lambda kv: kv[1]["execution_ms"])
-            print(f"  slowest of the digest:\n{slowest[1]['sql']}\n" + slowest[1]["plan"],
+            print(f"  slowest of the digest:\n{slowest[1]['sql']}\n" + slowest[1]["plan"]
+                  + "\n  the same without the index:\n" + slowest[1]["without_index_plan"],
                   flush=True)
     finally:
         drop()
