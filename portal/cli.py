@@ -14,7 +14,7 @@ from portal import create_app
 from portal.config import ROOT
 from portal.demo.commands import demo
 from portal.notices.commands import digest, outbox
-from portal.reports.commands import report
+from portal.reports.commands import report, reports
 from portal.review.commands import deadlines
 from portal.screening_commands import rules, screen
 
@@ -42,6 +42,7 @@ cli.add_command(rules)
 cli.add_command(demo)
 cli.add_command(deadlines)
 cli.add_command(report)
+cli.add_command(reports)
 cli.add_command(outbox)
 cli.add_command(digest)
 

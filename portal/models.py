@@ -7,13 +7,16 @@ from portal.audit.models import AuditEvent  # noqa: F401
 from portal.casework.models import CaseManagerAssignment, ContactAttempt  # noqa: F401
 from portal.consent.models import Consent, Revocation  # noqa: F401
 from portal.db import Base
+from portal.notices.digest import OPEN_INDEX  # noqa: F401
 from portal.notifications.models import DigestSent, NoticeChoice, OutboxMessage  # noqa: F401
 from portal.public.models import AccessRequest  # noqa: F401
 from portal.receipts.models import StoredDocument  # noqa: F401
 from portal.referrals.models import (  # noqa: F401
     InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,
 )
-from portal.reports.models import ReferralCharge  # noqa: F401
+from portal.reports.models import (  # noqa: F401
+    ReferralCharge, ReportCell, ReportChargeCell, ReportDayCell,
+)
 from portal.review.search import SEARCH_INDEX  # noqa: F401
 
 metadata = Base.metadata

@@ -8,13 +8,15 @@ the referrals package need not know about reports; Alembic and the tests see the
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.accounts.models import _enum
 from portal.db import Base, UTCDateTime
 from portal.referrals.models import Referral
+from portal.referrals.states import Status
 
 Referral.race_group = Column("race_group", String(40))
 Referral.ethnicity = Column("ethnicity", String(20))
@@ -51,3 +53,50 @@ class ReferralCharge(Base):
     organisation_id: Mapped[int] = mapped_column(Integer)
     race_group: Mapped[str | None] = mapped_column(String(40))
     ethnicity: Mapped[str | None] = mapped_column(String(20))
+
+
+# --- the cells: the report's counts kept current, so that a year is a few thousand rows ---------
+#
+# Each cell counts the referrals submitted on one day (UTC) that share every group the report
+# filters or counts by. Text groups not recorded are '' (a NULL in a key would never match an
+# upsert's conflict), and ``levels`` is the referral's charge levels as bits (cells.LEVEL_BITS),
+# so that the level filter reads the cell alone. portal/reports/cells.py keeps them.
+
+class _CellKey:
+    """The groups every cell has, first in its primary key (which serves a period's scan)."""
+
+    submitted_on: Mapped[date] = mapped_column(Date, primary_key=True, sort_order=-6)
+    route: Mapped[str] = mapped_column(String(30), primary_key=True, sort_order=-5)
+    organisation_id: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-4)
+    race_group: Mapped[str] = mapped_column(String(40), primary_key=True, sort_order=-3)
+    ethnicity: Mapped[str] = mapped_column(String(20), primary_key=True, sort_order=-2)
+    levels: Mapped[int] = mapped_column(Integer, primary_key=True, sort_order=-1)
+
+
+class ReportCell(_CellKey, Base):
+    """Referrals by day, groups and status (the counts, months and levels tables)."""
+
+    __tablename__ = "report_cells"
+
+    status: Mapped[Status] = mapped_column(_enum(Status), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ReportDayCell(_CellKey, Base):
+    """How many referrals took ``days`` to the decision (measure "decision", for every decided
+    referral) or from the decision to intake (measure "intake", for intake completed)."""
+
+    __tablename__ = "report_day_cells"
+
+    measure: Mapped[str] = mapped_column(String(10), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class ReportChargeCell(_CellKey, Base):
+    """Referrals naming each charge code (written at submission; charges never change)."""
+
+    __tablename__ = "report_charge_cells"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

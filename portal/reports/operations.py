@@ -1,4 +1,5 @@
-"""The verbs of reports: keep a referral's reporting values, and record an export."""
+"""The verbs of reports: keep a referral's reporting values and its cells, and record an
+export."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit, db, events
 from portal.referrals.models import Referral
+from portal.referrals.states import Status
+from portal.reports import cells
 from portal.reports.models import ReferralCharge
 from portal.reports.values import charge_rows, reporting_values
 
@@ -38,11 +41,19 @@ def keep_reporting_values(referral: Referral, *, races, ethnicity, gender, charg
                          .execution_options(synchronize_session=False))
     for column, value in values.items():  # the loaded referral shows them too
         set_committed_value(referral, column, value)
-    for row in charge_rows(charge_codes, ruleset):
+    charges = charge_rows(charge_codes, ruleset)
+    for row in charges:
         db.session().add(ReferralCharge(
             referral_id=referral.id, submitted_at=referral.submitted_at, route=referral.route,
             organisation_id=referral.organisation_id, race_group=values["race_group"],
             ethnicity=values["ethnicity"], **row))
+    cells.count_submitted(referral, charges)
+
+
+@events.on("referral.status_changed")
+def on_status_changed(referral: Referral, source: Status, target: Status, **_) -> None:
+    """The report's counts follow the referral, in the transaction of the change."""
+    cells.count_transition(referral, source, target)
 
 
 def record_export(actor, what: str, criteria, fmt: str) -> None:

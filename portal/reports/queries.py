@@ -1,25 +1,26 @@
-"""The SQL aggregates behind every report: a few GROUP BY queries over one period.
+"""The SQL aggregates behind every report: a few GROUP BY queries over one period's cells.
 
-Each query scans one index (see models.py) and returns a small table of counts: one row per
+Each query reads the cells of the period (models.py, kept current by cells.py: a few hundred a
+day, however many referrals there are) and returns a small table of counts: one row per
 combination of the groups the report shows, never a row per referral. The report then adds
 those rows up into its tables (tables.py). Dates are UTC dates.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, and_, distinct, exists, func, select
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy import Select, false, func, literal_column, select
+from sqlalchemy.sql.expression import ColumnElement
 
 from portal import db
 from portal.accounts.models import Organisation, OrgKind
-from portal.referrals.models import Referral
-from portal.referrals.states import Status
-from portal.reports.models import ReferralCharge
+from portal.reports.cells import DECISION, INTAKE, LEVEL_BITS, levels_in
+from portal.reports.models import ReportCell, ReportChargeCell, ReportDayCell
+from portal.reports.sql import month_of
 
 
 @dataclass(frozen=True)
@@ -32,129 +33,85 @@ class Criteria:
     organisation_id: int | None = None
     level: str | None = None
 
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        return (datetime.combine(self.start, time.min, UTC),
-                datetime.combine(self.end + timedelta(days=1), time.min, UTC))
-
     def as_detail(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "route": self.route,
                 "organisation_id": self.organisation_id, "level": self.level}
 
 
-class month_of(FunctionElement):  # noqa: N801 (an SQL function)
-    """'YYYY-MM' of a timestamp."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(month_of)
-def _month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(month_of, "postgresql")
-def _month_postgres(element, compiler, **kw):
-    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-class days_between(FunctionElement):  # noqa: N801
-    """Whole days from the first date (or timestamp's date) to the second."""
-
-    type = Integer()
-    inherit_cache = True
-
-
-@compiles(days_between)
-def _days_sqlite(element, compiler, **kw):
-    first, second = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(julianday(date({second})) - julianday(date({first})) AS INTEGER)"
-
-
-@compiles(days_between, "postgresql")
-def _days_postgres(element, compiler, **kw):
-    first, second = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST({second} AS DATE) - CAST({first} AS DATE))"
-
-
-def _referral_filters(criteria: Criteria) -> list[ColumnElement]:
-    start, end = criteria.bounds
-    where = [Referral.submitted_at >= start, Referral.submitted_at < end,
-             Referral.status != Status.DRAFT]
+def _cell_filters(cell, criteria: Criteria) -> list[ColumnElement]:
+    where = [cell.submitted_on >= criteria.start, cell.submitted_on <= criteria.end]
     if criteria.route:
-        where.append(Referral.route == criteria.route)
+        where.append(cell.route == criteria.route)
     if criteria.organisation_id:
-        where.append(Referral.organisation_id == criteria.organisation_id)
+        where.append(cell.organisation_id == criteria.organisation_id)
     if criteria.level:
-        charge = aliased(ReferralCharge)
-        where.append(exists().where(charge.referral_id == Referral.id,
-                                    charge.level == criteria.level))
+        bit = LEVEL_BITS.get(criteria.level)
+        where.append(cell.levels.op("&")(literal_column(str(bit))) != 0 if bit else false())
     return where
 
 
-def _charge_filters(criteria: Criteria) -> list[ColumnElement]:
-    start, end = criteria.bounds
-    where = [ReferralCharge.submitted_at >= start, ReferralCharge.submitted_at < end]
-    if criteria.route:
-        where.append(ReferralCharge.route == criteria.route)
-    if criteria.organisation_id:
-        where.append(ReferralCharge.organisation_id == criteria.organisation_id)
-    if criteria.level:
-        other = aliased(ReferralCharge)
-        where.append(exists().where(other.referral_id == ReferralCharge.referral_id,
-                                    other.level == criteria.level))
-    return where
+def _recorded(column) -> ColumnElement:
+    """A group as the referral has it: None where not recorded ('' in the cells)."""
+    return func.nullif(column, literal_column("''")).label(column.key)
+
+
+def _summed(cell, criteria: Criteria, groups, shown=None, *where) -> Select:
+    """The cells' counts added up by ``groups`` (selected as ``shown``), zeros left out: a
+    referral that moved on leaves its old cell at 0."""
+    total = func.sum(cell.n)
+    return select(*(shown or groups), total.label("n")) \
+        .where(*_cell_filters(cell, criteria), *where).group_by(*groups).having(total > 0)
+
+
+def _race_ethnicity(cell) -> tuple:
+    return (cell.race_group, cell.ethnicity), (_recorded(cell.race_group),
+                                               _recorded(cell.ethnicity))
 
 
 def counts_query(criteria: Criteria) -> Select:
     """Referrals by route, status, partner, race and ethnicity (a few thousand rows at most)."""
-    groups = (Referral.route, Referral.status, Referral.organisation_id, Referral.race_group,
-              Referral.ethnicity)
-    return select(*groups, func.count().label("n")).where(*_referral_filters(criteria)) \
-        .group_by(*groups)
+    (race, ethnicity), shown = _race_ethnicity(ReportCell)
+    groups = (ReportCell.route, ReportCell.status, ReportCell.organisation_id)
+    return _summed(ReportCell, criteria, (*groups, race, ethnicity), (*groups, *shown))
 
 
 def months_query(criteria: Criteria) -> Select:
     """Referrals by month of submission, race and ethnicity. Apart from the counts above, so
     that neither multiplies the other's groups by twelve."""
-    month = month_of(Referral.submitted_at).label("month")
-    groups = (month, Referral.race_group, Referral.ethnicity)
-    return select(*groups, func.count().label("n")).where(*_referral_filters(criteria)) \
-        .group_by(*groups)
+    month = month_of(ReportCell.submitted_on)
+    (race, ethnicity), shown = _race_ethnicity(ReportCell)
+    return _summed(ReportCell, criteria, (month, race, ethnicity),
+                   (month.label("month"), *shown))
 
 
 def decision_days_query(criteria: Criteria) -> Select:
     """How many referrals took each whole number of days from submission to decision."""
-    days = days_between(Referral.submitted_at, Referral.decided_at).label("days")
-    return _histogram(criteria, days, Referral.decided_at.is_not(None))
+    return _histogram(criteria, DECISION)
 
 
 def intake_days_query(criteria: Criteria) -> Select:
     """How many took each number of days from acceptance (the decision) to completed intake."""
-    days = days_between(Referral.decided_at, Referral.intake_completed_on).label("days")
-    return _histogram(criteria, days, and_(Referral.status == Status.INTAKE_COMPLETED,
-                                           Referral.intake_completed_on.is_not(None)))
+    return _histogram(criteria, INTAKE)
 
 
-def _histogram(criteria: Criteria, days, condition) -> Select:
-    groups = (Referral.race_group, Referral.ethnicity, days)
-    return select(*groups, func.count().label("n")) \
-        .where(*_referral_filters(criteria), condition).group_by(*groups)
+def _histogram(criteria: Criteria, measure: str) -> Select:
+    (race, ethnicity), shown = _race_ethnicity(ReportDayCell)
+    return _summed(ReportDayCell, criteria, (race, ethnicity, ReportDayCell.days),
+                   (*shown, ReportDayCell.days), ReportDayCell.measure == measure)
 
 
 def charges_query(criteria: Criteria) -> Select:
     """Referrals naming each charge, by race and ethnicity."""
-    groups = (ReferralCharge.code, ReferralCharge.race_group, ReferralCharge.ethnicity)
-    return select(*groups, func.count().label("n")).where(*_charge_filters(criteria)) \
-        .group_by(*groups)
+    (race, ethnicity), shown = _race_ethnicity(ReportChargeCell)
+    return _summed(ReportChargeCell, criteria, (ReportChargeCell.code, race, ethnicity),
+                   (ReportChargeCell.code, *shown))
 
 
 def levels_query(criteria: Criteria) -> Select:
-    """Referrals with at least one charge at each level (a referral counts once per level)."""
-    groups = (ReferralCharge.level, ReferralCharge.race_group, ReferralCharge.ethnicity)
-    return select(*groups, func.count(distinct(ReferralCharge.referral_id)).label("n")) \
-        .where(*_charge_filters(criteria)).group_by(*groups)
+    """Referrals by the set of levels of their charges (``levels`` below counts each level)."""
+    (race, ethnicity), shown = _race_ethnicity(ReportCell)
+    return _summed(ReportCell, criteria, (ReportCell.levels, race, ethnicity),
+                   (ReportCell.levels, *shown), ReportCell.levels != 0)
 
 
 # Every aggregate the report runs, by name (the benchmark explains each one).
@@ -187,8 +144,20 @@ def charges(criteria: Criteria) -> list:
     return _run("charges", criteria)
 
 
-def levels(criteria: Criteria) -> list:
-    return _run("levels", criteria)
+class LevelRow(NamedTuple):
+    level: str
+    race_group: str | None
+    ethnicity: str | None
+    n: int
+
+
+def levels(criteria: Criteria) -> list[LevelRow]:
+    """Referrals with at least one charge at each level (a referral counts once per level)."""
+    totals: Counter = Counter()
+    for row in _run("levels", criteria):
+        for level in levels_in(row.levels):
+            totals[(level, row.race_group, row.ethnicity)] += row.n
+    return [LevelRow(*key, n) for key, n in totals.items()]
 
 
 def partners() -> dict[int, str]:

@@ -1,5 +1,6 @@
 """Referrals with known counts for the reports tests, written as rows with their reporting
-columns set (as a submission sets them), and readers for the page, the CSV and the command."""
+columns set (as a submission sets them) and the report's cells recounted, and readers for the
+page, the CSV and the command."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from portal.accounts.models import OrgKind, Role
 from portal.referrals.models import Referral
+from portal.reports.cells import rebuild
 from portal.reports.models import ReferralCharge
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)
@@ -105,6 +107,9 @@ def build_world(make, session) -> World:
                                    0, moment, ["shoplifting"]))
     session.add(Referral(route="arrest_diversion", organisation_id=partners[0].id,
                          referrer_id=referrers[0].id, answers={}))
+    # Written around the submission, so the report's cells are recounted as a script would.
+    session.flush()
+    rebuild(session)
     session.commit()
     return world
 
