@@ -17,7 +17,7 @@ from alembic import op
 from portal.reports.cells import rebuild
 
 revision = "0014_report_cells"
-down_revision = "0010_search"
+down_revision = "0016_casework"
 branch_labels = None
 depends_on = None
 

@@ -66,6 +66,27 @@ def count_transition(referral: Referral, source: Status, target: Status) -> None
         _apply(_groups(referral, _stored_levels(referral.id)), after)
 
 
+def uncount(referral: Referral) -> None:
+    """Out of every cell it counts in now: before its groups or charges change (a correction)."""
+    _count_as_now(referral, -1)
+
+
+def recount(referral: Referral) -> None:
+    """Into every cell its current groups, charges and state belong to."""
+    _count_as_now(referral, 1)
+
+
+def _count_as_now(referral: Referral, sign: int) -> None:
+    charges = db.session().execute(select(ReferralCharge.code, ReferralCharge.level).where(
+        ReferralCharge.referral_id == referral.id)).all()
+    status = referral.status
+    deltas = _state(referral, status, referral.decided_at if status in DECIDED else None,
+                    referral.intake_completed_on if status is Status.INTAKE_COMPLETED else None)
+    deltas.update({(ReportChargeCell, (("code", code),)): 1 for code, _ in charges})
+    _apply(_groups(referral, levels_mask(level for _, level in charges)),
+           Counter({cell: sign * n for cell, n in deltas.items()}))
+
+
 def _groups(referral: Referral, levels: int) -> dict:
     return {"submitted_on": referral.submitted_at.astimezone(UTC).date(),
             "route": referral.route, "organisation_id": referral.organisation_id,

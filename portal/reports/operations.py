@@ -17,37 +17,39 @@ from portal.reports.values import charge_rows, reporting_values
 @events.on("referral.submitted")
 def on_submitted(referral: Referral, answers, ruleset, **_) -> None:
     """A referral sent: keep the groups the reports count it by, from its typed answers."""
-    keep_reporting_values(referral, races=answers.demographics.race,
-                          ethnicity=answers.demographics.ethnicity,
-                          gender=answers.demographics.gender, charge_codes=answers.charges.codes,
-                          ruleset=ruleset)
+    cells.count_submitted(referral, keep_reporting_values(referral, answers, ruleset))
 
 
 @events.on("referral.corrected")
 def on_corrected(referral: Referral, answers, ruleset, **_) -> None:
-    """A correction sent: the groups and charges are counted as corrected, not twice."""
+    """A correction sent: out of the cells of its old groups and charges, into the new ones,
+    so it is counted as corrected and once."""
+    cells.uncount(referral)
     db.session().execute(delete(ReferralCharge).where(ReferralCharge.referral_id == referral.id))
-    on_submitted(referral, answers, ruleset)
+    keep_reporting_values(referral, answers, ruleset)
+    cells.recount(referral)
 
 
-def keep_reporting_values(referral: Referral, *, races, ethnicity, gender, charge_codes,
-                          ruleset) -> None:
-    """Set the reporting columns and charge rows of a referral being submitted.
+def keep_reporting_values(referral: Referral, answers, ruleset) -> list[dict]:
+    """Set the reporting columns and charge rows of a referral being submitted (or corrected);
+    returns the charge rows.
 
     A plain UPDATE, not an attribute change: the submission has already counted its version."""
     submitted_on = referral.submitted_at.date()
-    values = reporting_values(races, ethnicity, gender, referral.date_of_birth, submitted_on)
+    person = answers.demographics
+    values = reporting_values(person.race, person.ethnicity, person.gender,
+                              referral.date_of_birth, submitted_on)
     db.session().execute(update(Referral).where(Referral.id == referral.id).values(**values)
                          .execution_options(synchronize_session=False))
     for column, value in values.items():  # the loaded referral shows them too
         set_committed_value(referral, column, value)
-    charges = charge_rows(charge_codes, ruleset)
+    charges = charge_rows(answers.charges.codes, ruleset)
     for row in charges:
         db.session().add(ReferralCharge(
             referral_id=referral.id, submitted_at=referral.submitted_at, route=referral.route,
             organisation_id=referral.organisation_id, race_group=values["race_group"],
             ethnicity=values["ethnicity"], **row))
-    cells.count_submitted(referral, charges)
+    return charges
 
 
 @events.on("referral.status_changed")

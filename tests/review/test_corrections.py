@@ -14,6 +14,7 @@ from portal.referrals import corrections, steps
 from portal.referrals.answers import ARREST, SOCIAL
 from portal.referrals.models import InformationRequest, Referral, ReferralVersion, Screening
 from portal.referrals.states import Status
+from portal.reports.cells import differences
 from portal.reports.models import ReferralCharge
 from tests.reading import audit_rows, count
 from tests.review.helpers import act, act_page, fresh, review_url
@@ -209,6 +210,7 @@ def test_a_corrected_date_of_birth_and_demographics_reach_the_columns(session, a
         ReferralCharge.referral_id == referral_id)).all()
     assert len(charges) == 2 and {c.race_group for c in charges} == {"black"}
     assert [s.version_number for s in screenings_of(session, referral_id)] == [1, 2]
+    assert differences(session) == {}, "the report's cells count the corrected groups, once"
 
 
 # --- who may correct what -------------------------------------------------------------------------
