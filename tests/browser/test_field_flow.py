@@ -126,3 +126,43 @@ def test_the_shortest_arrest_diversion_in_seven_pages_dark_by_keyboard(page, sig
           f"(pages: {pages})")
     assert len(pages) <= MOST_PAGES, pages
     assert active(page) is not None
+
+
+def test_back_and_reload_after_an_error_never_post_the_page_again(page, signed_in):
+    """An error page is reached by redirect (303), so the browser has nothing to resubmit:
+    Reload and Back fetch pages with GET, and what was typed is still there."""
+    signed_in("officer@police.demo")
+    page.goto("/referrals/new")
+    choose_route = page.locator("input[name=route][value=arrest_diversion]")
+    page.locator(f"label[for='{choose_route.get_attribute('id')}']").click()
+    press_button(page, "Continue")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The arrest")
+    fill(page, [("text", "incident_number", "24-0999"), ("text", "arrest_time", "25pm")])
+    with page.expect_request(lambda r: r.method == "POST"):
+        press_button(page)
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    error_url = page.url
+    assert error_url.endswith("/arrest"), "the error page is the page's own address, by GET"
+
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.reload()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page.locator("#arrest_time")).to_have_value("25pm")  # kept on the server
+    expect(page.locator("#incident_number")).to_have_value("24-0999")
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The arrest")
+    page.go_forward()
+    expect(page).to_have_title(re.compile(r"^Error: "))
+    assert posted == [], f"Back or Reload sent the page again: {posted}"
+
+    fill(page, [("text", "arrest_time", "2145"), ("text", "arrest_place", "5th and Main")])
+    press_button(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which charges?")
+    posted.clear()
+    page.go_back()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The arrest")
+    expect(page.locator("#arrest_time")).to_have_value("2145")  # saved, shown from the answers
+    page.reload()
+    assert posted == [], f"Back or Reload sent the page again: {posted}"
+    axe_both_schemes(page)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 from portal.accounts.models import OrgKind, Role
 from portal.referrals.models import Referral
+from portal.referrals import routes
+from tests.referrals import builders
 from tests.referrals.helpers import ARREST, SOCIAL, audit_rows, count
 
 
@@ -94,3 +99,24 @@ def test_coordinators_do_not_start_referrals(client, make, session):
     client.sign_in(make.user(Role.COORDINATOR))
     client.get("/referrals/new", status=403)
     assert count(session, Referral) == 0
+
+
+def test_the_arrest_page_starts_at_now_in_the_programs_time_zone(client, make, app,
+                                                                 monkeypatch):
+    """Issue 14: an officer refers from the scene: the date and time are offered, as the
+    program's clock reads them (9:30pm in Denver is already the next day in UTC)."""
+    settings = app.extensions["portal.settings"]
+    monkeypatch.setitem(app.extensions, "portal.settings",
+                        dataclasses.replace(settings, timezone="America/Denver"))
+    client.sign_in(make.user(Role.REFERRER, kind=OrgKind.LAW_ENFORCEMENT))
+    referral_id = builders.start(client, ARREST)
+
+    class Then(datetime):  # the clock the step view reads (moving the whole clock back would
+        @classmethod       # make the session cookie's signature younger than "now")
+        def now(cls, tz=None):
+            return datetime(2026, 1, 15, 4, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(routes, "datetime", Then)
+    page = client.get(f"/referrals/{referral_id}/arrest")
+    assert page.value("arrest_date") == "1/14/2026"
+    assert page.value("arrest_time") == "21:30"
