@@ -10,11 +10,18 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select, update
 
-from tests.browser.conftest import axe_check
+from portal import db
+from portal.accounts.models import User, UserSession
+from portal.db import transaction
+from portal.demo import accounts as demo
+
+from tests.browser.conftest import axe_check, fresh_code, live_app, sign_in
 from tests.browser.test_referral_flows import (
     PHONE, SAVE, active, fill, no_horizontal_scroll, press_button, tab_until,
 )
@@ -165,4 +172,35 @@ def test_back_and_reload_after_an_error_never_post_the_page_again(page, signed_i
     expect(page.locator("#arrest_time")).to_have_value("2145")  # saved, shown from the answers
     page.reload()
     assert posted == [], f"Back or Reload sent the page again: {posted}"
+    axe_both_schemes(page)
+
+
+def test_a_page_posted_after_the_session_timed_out_is_there_after_signing_in(page):
+    """The session ends while the officer types (30 minutes idle); Save goes to the sign-in
+    page; signing in again lands on the page with everything typed."""
+    email = "sergeant@police.demo"  # a session of its own: the shared officer's stays alive
+    sign_in(page, email)
+    signed_in_at = db.utcnow() - timedelta(seconds=5)
+    page.goto("/referrals/new")
+    choose_route = page.locator("input[name=route][value=arrest_diversion]")
+    page.locator(f"label[for='{choose_route.get_attribute('id')}']").click()
+    press_button(page, "Continue")
+    fill(page, [("text", "incident_number", "24-0555"), ("text", "arrest_place", "Pier 9")])
+    app = live_app()
+    with transaction(app):  # this browser's session, last seen an hour ago
+        user_id = db.session().scalar(select(User.id).where(User.email == email))
+        db.session().execute(update(UserSession).where(
+            UserSession.user_id == user_id, UserSession.created_at >= signed_in_at)
+            .values(last_seen_at=db.utcnow() - timedelta(hours=1)))
+    press_button(page)
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=/referrals/\d+/arrest"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(demo.PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("6-digit code").fill(fresh_code(email))
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The arrest")
+    expect(page.locator("#incident_number")).to_have_value("24-0555")
+    expect(page.locator("#arrest_place")).to_have_value("Pier 9")
+    expect(page.locator(".portal-error-summary")).to_contain_text("Your answers are kept")
     axe_both_schemes(page)
