@@ -216,16 +216,6 @@ class ExclusionsForm(StepForm):
 
 
 @lru_cache(maxsize=8)
-def concerns_form(ruleset) -> type[StepForm]:
-    """The concerns page, with the ruleset's concerns to tick."""
-    return type("ConcernsForm", (StepForm,), {
-        "concerns": MultiCheckboxField("Concerns", choices=dict(ruleset.concern_labels),
-                                       validators=[Optional()]),
-        "note": note("Anything the coordinator should know (optional)", "the note"),
-    })
-
-
-@lru_cache(maxsize=8)
 def about_form(ruleset) -> type[StepForm]:
     """One page for what used to take three (circumstances, demographics, concerns): the
     questions in the same order, each part under its own heading (templates/.../about.html)."""
