@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
 def _listen_to_events() -> None:
     """The listeners of what the referral's verbs emit (portal/events.py) register on import."""
     import portal.notices.notices  # noqa: F401
+    import portal.referrals.drafts  # noqa: F401
     import portal.reports.operations  # noqa: F401
     import portal.review.search  # noqa: F401
 

@@ -98,7 +98,12 @@ class Client:
         return response
 
     def submit_page(self, url: str, data: dict, **kwargs) -> Page:
-        page = Page(self.submit(url, data, **kwargs))
+        """The page a person sees after posting: a 303 (a page kept as posted, shown again
+        with its errors) is followed, as the browser follows it."""
+        response = self.submit(url, data, **kwargs)
+        if response.status_code == 303:
+            response = self.raw.get(response.location)
+        page = Page(response)
         if page.response.mimetype == "text/html" and page.status < 300:
             page.check_invariants()
         return page

@@ -44,11 +44,11 @@ def _arrest_pages(today: date) -> dict:
         "charges": _charges(["shoplifting", "trespassing"],
                             q__shoplifting__restitution_sought="no"),
         "person": dict(PERSON),
-        "circumstances": {"housing": "unsheltered", "needs": ["substance_use", "housing"],
-                          "needs_detail": None},
-        "demographics": {"race": ["prefer_not"], "ethnicity": "hispanic", "gender": "man"},
+        # One page since issue 14 (tests/referrals/test_old_drafts.py reads the three before it).
+        "about": {"housing": "unsheltered", "needs": ["substance_use", "housing"],
+                  "needs_detail": None, "race": ["prefer_not"], "ethnicity": "hispanic",
+                  "gender": "man", "concerns": [], "note": "Cooperative; asked about detox."},
         "exclusions": dict(SCREENINGS["eligible"]),
-        "concerns": {"concerns": [], "note": "Cooperative; asked about detox."},
     }
 
 
@@ -60,10 +60,10 @@ def _social_pages(today: date) -> dict:
                     "last_conduct_date": (today - timedelta(days=10)).isoformat()},
         "whereabouts": {"where_found": "The library on 3rd, most mornings", "best_times": None},
         "person": dict(PERSON),
-        "circumstances": {"housing": "unsheltered", "needs": [], "needs_detail": None},
-        "demographics": {"race": ["black"], "ethnicity": "not_hispanic", "gender": "woman"},
+        "about": {"housing": "unsheltered", "needs": [], "needs_detail": None,
+                  "race": ["black"], "ethnicity": "not_hispanic", "gender": "woman",
+                  "concerns": [], "note": None},
         "exclusions": dict(SCREENINGS["eligible"]),
-        "concerns": {"concerns": [], "note": None},
     }
 
 

@@ -10,8 +10,11 @@ import functools
 from flask import abort, g, redirect, request, url_for
 from flask_login import current_user
 
+from portal import events
+from portal.accounts import sessions
 from portal.accounts.models import PARTNER_ROLES, PROGRAM_ROLES, Role
 from portal.audit.operations import record_refusal
+from portal.web.security import csrf_issued_here
 
 ACCESS_RULE = "access_rule"
 
@@ -79,12 +82,23 @@ def redirect_to_sign_in():
     if request.blueprint == "api":
         abort(401)  # a program calling the API wants a status, not a sign-in page
     target = request.full_path if request.method == "GET" else request.path
+    if request.method == "POST":
+        _post_interrupted()
     params = {"next": target.rstrip("?")}
     # Say why the session ended (1: idle, 2: the 12-hour limit), so the sign-in page can too.
     reason = {"idle timeout": "1", "absolute timeout": "2"}.get(g.get("session_expired"))
     if reason:
         params["expired"] = reason
     return redirect(url_for("accounts.sign_in", **params))
+
+
+def _post_interrupted() -> None:
+    """A form posted after the session timed out: if the browser proves it was the signed-out
+    user's (portal/referrals/drafts.py explains how), whoever keeps such forms is told."""
+    user = sessions.timed_out_user()
+    if user is not None and csrf_issued_here(request.form.get("csrf_token")):
+        events.emit("session.post_interrupted", user=user, endpoint=request.endpoint,
+                    view_args=dict(request.view_args or {}), form=request.form)
 
 
 def safe_next(target: str | None, default: str) -> str:

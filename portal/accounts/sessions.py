@@ -113,6 +113,22 @@ def load_user(_request) -> User | None:
     return record.user
 
 
+TIMEOUTS = ("idle timeout", "absolute timeout")
+
+
+def timed_out_user() -> User | None:
+    """The user whose session this browser's cookie still names, if it ended by a timeout only:
+    the browser held their session (the token is random and the cookie signed), and nobody ended
+    it on purpose (signing out, an administrator, a password change end it otherwise)."""
+    token = cookie.get(SID)
+    if not token:
+        return None
+    record = db.session().scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
+    if record is None or record.ended_reason not in TIMEOUTS or not record.user.is_active:
+        return None
+    return record.user
+
+
 def _expired(record: UserSession) -> str | None:
     settings = current_app.extensions["portal.settings"]
     now = db.utcnow()

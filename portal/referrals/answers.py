@@ -208,6 +208,20 @@ class Concerns:
 
 
 @dataclass(frozen=True)
+class About:
+    """The combined page as one: each question read from the typed page it belongs to."""
+
+    parts: tuple[Circumstances, Demographics, Concerns]
+
+    def __getattr__(self, name: str):
+        if not name.startswith("_"):
+            for part in self.parts:
+                if name in part.__dataclass_fields__:
+                    return getattr(part, name)
+        raise AttributeError(name)
+
+
+@dataclass(frozen=True)
 class ConsentAnswers:
     """The consent page: which text was shown, in which language, and the signature."""
 
@@ -238,6 +252,18 @@ PAGES = {
     "concerns": Concerns, "consent": ConsentAnswers,
 }
 
+# The page that asks, since issue 14, what three pages asked before: its answers hold those three
+# pages' keys side by side. A draft or referral stored before it keeps the three pages, read as
+# ever; once the combined page is saved, it replaces them.
+ABOUT = "about"
+ABOUT_PAGES = ("circumstances", "demographics", "concerns")
+
+
+def _combined(stored: Mapping) -> dict[str, Mapping]:
+    """The three pages' stored answers, read from the combined page when it has been saved."""
+    about = stored.get(ABOUT)
+    return {slug: about for slug in ABOUT_PAGES} if isinstance(about, Mapping) else {}
+
 
 # --- the whole -------------------------------------------------------------------------------------
 
@@ -267,18 +293,31 @@ class Answers:
     def parse(cls, route: str, stored: Mapping | None) -> Answers:
         stored = stored if isinstance(stored, Mapping) else {}
         pages = {slug: stored[slug] for slug in PAGES if isinstance(stored.get(slug), Mapping)}
+        pages.update(_combined(stored))
         charge_page = "charges" if route == ARREST else "conduct"
         typed = {slug: PAGES[slug].parse(page) for slug, page in pages.items()
                  if slug not in {"charges", "conduct"}}
-        return cls(route=route, answered=frozenset(pages),
+        answered = set(pages) | ({ABOUT} if set(ABOUT_PAGES) <= set(pages) else set())
+        return cls(route=route, answered=frozenset(answered),
                    charges=Charges.parse(pages.get(charge_page, {})),
                    information=_exchanges(stored.get("information")),
                    raw=MappingProxyType(dict(stored)), **typed)
 
     def page(self, slug: str) -> Mapping | None:
         """A page's stored answers as its form dumped them (to fill the form again), or None."""
-        page = self.raw.get(slug) if slug in PAGES else None
+        if slug == ABOUT and not isinstance(self.raw.get(ABOUT), Mapping):
+            return self._old_about_pages()
+        page = self.raw.get(slug) if slug in PAGES or slug == ABOUT else None
         return page if isinstance(page, Mapping) else None
+
+    def _old_about_pages(self) -> Mapping | None:
+        """The combined page filled from the three pages a draft stored before it, if any."""
+        old = [self.raw[slug] for slug in ABOUT_PAGES if isinstance(self.raw.get(slug), Mapping)]
+        return {key: value for page in old for key, value in page.items()} if old else None
+
+    @property
+    def about(self) -> About:
+        return About((self.circumstances, self.demographics, self.concerns))
 
     def contact_date(self, today: date) -> date:
         """The day eligibility is judged on: the arrest's, or (social contact) the referral's."""
@@ -289,15 +328,22 @@ class Answers:
     # Writing: new mappings for the JSON column (never a change in place, which it would miss).
 
     def with_page(self, slug: str, page: Mapping) -> dict:
-        return {**self._stored(), slug: dict(page)}
+        return {**self.without_page(slug), slug: dict(page)}
 
     def with_pages(self, pages: Mapping[str, Mapping]) -> dict:
-        """Several pages replaced at once (a partner's corrections, sent with their reply)."""
-        return {**self._stored(), **{slug: dict(page) for slug, page in pages.items()
-                                     if slug in PAGES and isinstance(page, Mapping)}}
+        """Several pages replaced at once (a partner's corrections, sent with their reply); the
+        combined page replaces the three it stands for, as in ``without_page``."""
+        stored = self._stored()
+        for slug, page in pages.items():
+            if (slug in PAGES or slug == ABOUT) and isinstance(page, Mapping):
+                gone = {slug, *ABOUT_PAGES} if slug == ABOUT else {slug}
+                stored = {k: v for k, v in stored.items() if k not in gone} | {slug: dict(page)}
+        return stored
 
     def without_page(self, slug: str) -> dict:
-        return {key: value for key, value in self._stored().items() if key != slug}
+        """Without the page (the combined page goes with the three pages it replaced)."""
+        gone = {slug, *ABOUT_PAGES} if slug == ABOUT else {slug}
+        return {key: value for key, value in self._stored().items() if key not in gone}
 
     def with_exchange(self, question: str, answer: str) -> dict:
         exchanges = [{"question": e.question, "answer": e.answer} for e in self.information]

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from portal.eligibility import age_on
 from portal.web.dates import long_date
-from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, parse_time
+from portal.web.fields import EventDateField, MemorableDateField, MultiCheckboxField, TimeField
 from portal.web.forms import (
     EXPIRED, NOTE_LIMIT, NotBlank, PortalForm, at_most, phone_number, required, strip,
 )
@@ -92,17 +92,16 @@ class ArrestForm(StepForm):
     incident_number = text("Incident or case number", "the incident or case number", limit=40)
     arrest_date = EventDateField("Date of the arrest", thing="the date of the arrest",
                                  validators=[required("the date of the arrest")])
-    arrest_time = StringField("Time of the arrest", filters=[strip], validators=[
-        required("the time of the arrest"), at_most(20, "the time")])
+    arrest_time = TimeField("Time of the arrest", thing="the time of the arrest", filters=[strip],
+                            description="For example, 21:45, 2145 or 9:45pm",
+                            validators=[required("the time of the arrest"),
+                                        at_most(20, "the time")])
     arrest_place = text("Place of the arrest", "the place of the arrest")
 
     def validate_arrest_date(self, field):
-        if field.date and field.date > _today():
+        # The program's today (the page offers its date): not the server's, a day off at night.
+        if field.date and field.date > (self.context.get("today") or _today()):
             raise ValidationError("The date of the arrest must be today or in the past")
-
-    def validate_arrest_time(self, field):
-        if parse_time(field.data) is None:
-            raise ValidationError("Enter the time of the arrest, like 9:30pm or 21:30")
 
 
 RELATIONSHIPS = {
@@ -217,13 +216,26 @@ class ExclusionsForm(StepForm):
 
 
 @lru_cache(maxsize=8)
-def concerns_form(ruleset) -> type[StepForm]:
-    """The concerns page, with the ruleset's concerns to tick."""
-    return type("ConcernsForm", (StepForm,), {
-        "concerns": MultiCheckboxField("Concerns", choices=dict(ruleset.concern_labels),
+def about_form(ruleset) -> type[StepForm]:
+    """One page for what used to take three (circumstances, demographics, concerns): the
+    questions in the same order, each part under its own heading (templates/.../about.html)."""
+    return type("AboutForm", (CircumstancesForm, DemographicsForm), {
+        "concerns": MultiCheckboxField("Concerns (optional)", choices=dict(ruleset.concern_labels),
                                        validators=[Optional()]),
         "note": note("Anything the coordinator should know (optional)", "the note"),
+        "parts": ABOUT_PARTS,
     })
+
+
+# The combined page's parts: (heading, intro, fields), in page order.
+ABOUT_PARTS = (
+    ("Their circumstances", "", ("housing", "needs", "needs_detail")),
+    ("Race, ethnicity and gender", "Ask the person. LEAD uses these answers only to measure "
+     "whether it treats every community fairly; they never decide eligibility.",
+     ("race", "ethnicity", "gender")),
+    ("Anything of concern?", "Tick any that apply. A concern does not rule the person out: a "
+     "coordinator looks at it.", ("concerns", "note")),
+)
 
 
 # Everything the consent page says, in each language of the consent texts: the page is wholly

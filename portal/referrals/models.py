@@ -46,6 +46,8 @@ class Referral(Base):
     referrer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     partner_note: Mapped[str | None] = mapped_column(Text)
+    # What was posted on a page and not (yet) kept as answers, as posted: portal/referrals/drafts.py.
+    pending: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,7 +15,7 @@ from portal.consent.texts import signature_matches
 from portal.eligibility import FactsError, Result, Ruleset
 from portal.errors import Refused
 from portal.referrals import facts as screening
-from portal.referrals import steps
+from portal.referrals import drafts, steps
 from portal.referrals.answers import Answers, of
 from portal.referrals.models import (
     InformationRequest, Referral, ReferralEvent, ReferralVersion, Screening,
@@ -31,11 +31,25 @@ class AlreadySubmitted(Refused):
 def start_referral(actor: User, route: str, ruleset: Ruleset) -> Referral:
     if route not in {r.code for r in ruleset.routes_for(actor.organisation.kind.value)}:
         raise Refused("Your organisation cannot use this route")
+    # A complete profile answers the referrer page: it is skipped (check your answers shows it,
+    # with its Change link).
+    profile = steps.complete_profile(actor)
     referral = Referral(route=route, organisation_id=actor.organisation_id, referrer_id=actor.id,
-                        answers={})
+                        answers={"referrer": profile} if profile else {})
     db.session().add(referral)
     audit.record("referral.started", actor=actor, subject=referral, detail={"route": route})
     return referral
+
+
+def empty_draft(actor: User, route: str, ruleset: Ruleset) -> Referral:
+    """The actor's newest draft of ``route`` with nothing entered yet, or a new one: for the
+    start page that has nothing to ask (a GET), which must not start a draft each time."""
+    drafts_of_route = db.session().scalars(
+        select(Referral).where(Referral.referrer_id == actor.id, Referral.route == route,
+                               Referral.status == Status.DRAFT, Referral.pending.is_(None))
+        .order_by(Referral.id.desc()).limit(5))
+    unused = next((r for r in drafts_of_route if of(r).answered <= {"referrer"}), None)
+    return unused or start_referral(actor, route, ruleset)
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,7 @@ def save_step(actor: User, referral: Referral, slug: str, page: dict) -> None:
             updated.consent.signature, updated.person.legal_name):
         stored = updated.without_page("consent")
     referral.answers = stored
+    drafts.forget(referral, slug)
     audit.record("referral.draft_saved", actor=actor, subject=referral, detail={"page": slug})
 
 
@@ -130,7 +145,7 @@ def submit_referral(actor: User, referral: Referral, *, ruleset: Ruleset, texts,
         .values(status=Status.SUBMITTED, reference=_new_reference(), submitted_at=db.utcnow(),
                 **copied_columns(person, result), intake_deadline=result.intake_deadline,
                 respond_by=result.respond_by,
-                partner_note=partner_note or None, version=Referral.version + 1)
+                partner_note=partner_note or None, pending=None, version=Referral.version + 1)
         .execution_options(synchronize_session=False))
     if changed.rowcount != 1:
         raise AlreadySubmitted()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -12,14 +13,14 @@ from portal import audit, db
 from portal.accounts.access import allowed_to, refuse
 from portal.consent.texts import default_texts
 from portal.errors import Refused
-from portal.referrals import corrections, operations, presenter, queries, steps
-from portal.referrals.answers import of
+from portal.referrals import corrections, drafts, operations, presenter, queries, steps
+from portal.referrals.answers import ABOUT, ABOUT_PAGES, of
 from portal.referrals.disclosure import consent_ended_for
 from portal.referrals.pages import partner_page
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
 from portal.referrals.states import PARTNER, Status, allowed
-from portal.web.forms import ConfirmForm, required
-from portal.web.security import csrf_in_form
+from portal.web.forms import EXPIRED, ConfirmForm, required
+from portal.web.security import csrf_in_form, csrf_issued_here
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
 
@@ -42,12 +43,20 @@ def _sent_by_me(referral_id: int):
 @csrf_in_form
 def new():
     routes = _ruleset().routes_for(current_user.organisation.kind.value)
+    if len(routes) == 1 and request.method == "GET":
+        # Nothing to choose: straight to the questions (an empty draft already started is
+        # reused, so that reloading this page, or a prefetch, does not pile up drafts).
+        return _begin(operations.empty_draft(current_user, routes[0].code, _ruleset()))
     form = _route_form(routes)
     if form.validate_on_submit():
-        referral = operations.start_referral(current_user, form.route.data, _ruleset())
-        db.session().flush()
-        return redirect(url_for("referrals.step", referral_id=referral.id, slug="referrer"))
+        return _begin(operations.start_referral(current_user, form.route.data, _ruleset()))
     return render_template("referrals/new.html", form=form, routes=routes)
+
+
+def _begin(referral):
+    db.session().flush()
+    first = steps.first_unanswered(of(referral))
+    return redirect(url_for("referrals.step", referral_id=referral.id, slug=first.slug))
 
 
 def _route_form(routes) -> ConfirmForm:
@@ -68,31 +77,69 @@ def step(referral_id: int, slug: str):
         flash("This referral has been sent: its answers can no longer be changed.", "error")
         return redirect(url_for("referrals.show", referral_id=sent.id))
     referral = queries.load_draft(current_user, referral_id)
+    if slug in ABOUT_PAGES:  # a page folded into "about" (a bookmark, an old link)
+        return redirect(url_for("referrals.step", referral_id=referral.id, slug=ABOUT,
+                                **request.args))
     page = steps.step_for(referral.route, slug) or abort(404)
     visit = _visit(referral)
-    form = _form_for(page, visit)
+    if request.method == "POST":
+        return _post_step(page, visit)
+    return _render_step(page, visit, _form_for(page, visit))
+
+
+def _post_step(page: steps.Step, visit: steps.Visit):
+    """Saved and on to the next page; or kept as posted and shown again by redirect, so that
+    the browser's Back and Reload never post it again (nothing typed is lost either way)."""
+    referral, form = visit.referral, _form_for(page, visit)
     if form.validate_on_submit():
-        operations.save_step(current_user, referral, slug, form.dump())
+        operations.save_step(current_user, referral, page.slug, form.dump())
         return redirect(_after(referral, page))
-    return _render_step(page, visit, form)
+    expired = bool(form.csrf_token.errors)
+    if expired and not csrf_issued_here(request.form.get("csrf_token")):
+        return _render_step(page, visit, form)  # no page of ours: keep nothing it carries
+    drafts.keep(referral, page.slug, request.form, drafts.EXPIRED if expired else drafts.REFUSED)
+    return redirect(_same_page(referral, page), code=303)
+
+
+def _same_page(referral, page: steps.Step) -> str:
+    args = dict(request.args)
+    if page.template == "consent" and request.form.get("language"):
+        args["language"] = request.form["language"]  # the text the person was reading
+    return url_for("referrals.step", referral_id=referral.id, slug=page.slug, **args)
 
 
 def _visit(referral, answers=None) -> steps.Visit:
     language = request.args.get("language") or request.form.get("language")
+    settings = current_app.extensions["portal.settings"]
     return steps.Visit(referral=referral, answers=answers or of(referral), user=current_user,
-                       ruleset=_ruleset(), settings=current_app.extensions["portal.settings"],
-                       texts=default_texts(), today=date.today(), language=language)
+                       ruleset=_ruleset(), settings=settings, texts=default_texts(),
+                       today=date.today(), language=language,
+                       now=datetime.now(ZoneInfo(settings.timezone)))
 
 
 def _form_for(page: steps.Step, visit: steps.Visit):
-    stored = visit.answers.page(page.slug)
-    if stored is None and page.defaults:
-        stored = page.defaults(visit)
-    form = page.form_class(visit.ruleset)(data=stored)
+    """The page's form: as posted; or, shown again, as last posted (with what was wrong with
+    it); or from the saved answers, or the page's defaults."""
+    kept = drafts.kept(visit.referral, page.slug) if request.method == "GET" else None
+    form_class = page.form_class(visit.ruleset)
+    if kept:
+        form = form_class(formdata=kept.form, meta={"csrf": False})
+    else:
+        stored = visit.answers.page(page.slug)
+        form = form_class(data=stored if stored is not None or not page.defaults
+                          else page.defaults(visit))
     form.context = visit.form_context()
-    if page.prepare:
+    if kept:
+        _check_again(form, kept)  # as posted: not prepared again (the consent's text shown)
+    elif page.prepare:
         page.prepare(form, visit)
     return form
+
+
+def _check_again(form, kept) -> None:
+    form.validate()
+    if kept.why != drafts.REFUSED:  # not sent in time: said, whether or not all is right
+        form.form_errors.append(EXPIRED)
 
 
 def _after(referral, page: steps.Step) -> str:

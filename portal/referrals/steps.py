@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from werkzeug.datastructures import MultiDict
 
 from portal.consent import glossary
 from portal.consent.texts import signature_matches
 from portal.eligibility import Ruleset
 from portal.referrals import charges, forms
 from portal.referrals.answers import ARREST, SOCIAL, Answers
+from portal.web.fields import clock
 
 BOTH = (ARREST, SOCIAL)
 
@@ -31,6 +34,7 @@ class Visit:
     texts: object  # the consent texts
     today: date
     language: str | None = None  # a language asked for in the request (the consent page)
+    now: datetime | None = None  # in the program's time zone (settings.timezone)
 
     def form_context(self) -> dict:
         """What validation needs to know; the same for every page."""
@@ -39,7 +43,8 @@ class Visit:
                 "minimum_age": self.ruleset.minimum_age,
                 "legal_name": self.answers.person.legal_name,
                 "signature_matches": signature_matches, "texts": self.texts,
-                "route": self.answers.route}
+                "route": self.answers.route,
+                "today": self.now.date() if self.now else None}
 
 
 Hook = Callable[..., object]
@@ -71,8 +76,26 @@ def _fixed(form_class):
 
 def _profile(visit: Visit) -> dict:
     """The referrer page starts from the partner's profile."""
-    user = visit.user
+    return _profile_of(visit.user)
+
+
+def _profile_of(user) -> dict:
     return {"name": user.name, "badge_number": user.badge_number, "phone": user.phone}
+
+
+def complete_profile(user) -> dict | None:
+    """The referrer page's answers, when the user's profile answers all of it validly."""
+    form = forms.ReferrerForm(formdata=MultiDict({k: v or "" for k, v in _profile_of(user).items()}),
+                              meta={"csrf": False})
+    form.context = {"officer": user.organisation.kind.value == "law_enforcement"}
+    return form.dump() if form.validate() else None
+
+
+def _now(visit: Visit) -> dict:
+    """The arrest page starts at now: an officer refers from the scene, or just after."""
+    if visit.now is None:
+        return {}
+    return {"arrest_date": visit.now.date().isoformat(), "arrest_time": clock(visit.now)}
 
 
 def _charge_groups(form, visit: Visit) -> dict:
@@ -117,7 +140,8 @@ STEPS = (
     Step("referrer", "Your details", "Referrer", BOTH, _fixed(forms.ReferrerForm),
          "These come from your profile. Correct them here if they have changed.",
          defaults=_profile),
-    Step("arrest", "The arrest", "The arrest", (ARREST,), _fixed(forms.ArrestForm)),
+    Step("arrest", "The arrest", "The arrest", (ARREST,), _fixed(forms.ArrestForm),
+         "The date and time are now. Change them if the arrest was earlier.", defaults=_now),
     Step("charges", "Which charges?", "The arrest", (ARREST,),
          lambda ruleset: charges.form_class(ruleset, False),
          "Select every charge. Answer the questions under a charge only if you selected it.",
@@ -131,16 +155,11 @@ STEPS = (
     Step("whereabouts", "Where to find them", "The contact", (SOCIAL,),
          _fixed(forms.WhereaboutsForm)),
     Step("person", "The person", "The person", BOTH, _fixed(forms.PersonForm)),
-    Step("circumstances", "Their circumstances", "The person", BOTH,
-         _fixed(forms.CircumstancesForm)),
-    Step("demographics", "Race, ethnicity and gender", "The person", BOTH,
-         _fixed(forms.DemographicsForm),
-         "Ask the person. LEAD uses these answers only to measure whether it treats every "
-         "community fairly; they never decide eligibility."),
+    # One page since issue 14 (it was three: circumstances, demographics, concerns; drafts
+    # stored with those pages still read, see answers.ABOUT_PAGES).
+    Step("about", "About the person", "The person", BOTH, forms.about_form, template="about"),
     Step("exclusions", "Treatment court and orders", "Eligibility questions", BOTH,
          _fixed(forms.ExclusionsForm)),
-    Step("concerns", "Anything of concern?", "Eligibility questions", BOTH, forms.concerns_form,
-         "Tick any that apply. A concern does not rule the person out: a coordinator looks at it."),
     Step("consent", "The person's consent", "Consent", BOTH, _fixed(forms.ConsentForm),
          template="consent", prepare=_sign, view=_consent_view),
 )

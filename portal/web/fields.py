@@ -13,7 +13,8 @@ ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 # As typed, spaces taken out: what the date picker can be handed (it checks the date itself).
 TYPED_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 TYPED_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
+# 9, 9pm, 9:45pm, 9.45 p.m., 21:45, and the 24-hour clock without a colon: 2145, 0930, 930.
+TIME = re.compile(r"^\s*(\d{1,2})(?:[:.]?(\d{2}))?\s*([ap]\.?\s?m\.?)?\s*$", re.IGNORECASE)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -119,8 +120,33 @@ def parse_event_date(text: str) -> date | None:
         return None
 
 
+class TimeField(StringField):
+    """A time of day as people type it (see ``TIME``); kept as typed, read as ``time``.
+
+    A blank answer is left to the field's own validators (required or optional).
+    """
+
+    def __init__(self, label=None, validators=None, thing="the time", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.thing = thing
+        self.time = None
+
+    def pre_validate(self, form):
+        self.time = None
+        if not (self.data or "").strip():
+            return
+        self.time = parse_time(self.data)
+        if self.time is None:
+            raise ValidationError(f"Enter {self.thing}, like 9:30pm or 21:30")
+
+
+def clock(moment: datetime | time) -> str:
+    """A time as the time field offers it: the 24-hour clock, like 21:45."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
 def parse_time(text: str) -> time | None:
-    """'9:30pm', '9.30 p.m.', '21:30' or '9pm'."""
+    """'9:30pm', '9.30 p.m.', '21:30', '2130', '0930' or '9pm'."""
     match = TIME.match(text or "")
     if not match:
         return None

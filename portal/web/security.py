@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from blinker import Namespace
-from flask import Flask, current_app, request
+import hmac
+
+from flask import Flask, current_app, request, session
+from itsdangerous import BadData, URLSafeTimedSerializer
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -61,3 +64,22 @@ def csrf_in_form(view):
     the bare 400 that the global check gives: nothing typed on a long form is lost.
     """
     return csrf.exempt(view)
+
+
+def csrf_issued_here(token: str | None) -> bool:
+    """Whether ``token`` is a CSRF token this browser's session was given, however long ago.
+
+    Flask-WTF's check, without its time limit: a page left open past the limit still proves the
+    post came from this site's page in this browser (a forged post has no such token), so what it
+    carries may be kept for the person to check and send again, though not saved as sent.
+    """
+    config = current_app.config
+    field = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secret = config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    if not token or field not in session:
+        return False
+    try:
+        raw = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").loads(token)
+    except BadData:
+        return False
+    return isinstance(raw, str) and hmac.compare_digest(session[field], raw)

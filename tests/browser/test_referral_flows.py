@@ -204,21 +204,19 @@ def person_answers(language: str) -> list[tuple]:
 
 def shared_person_pages(page, language: str) -> None:
     question_page(page, "The person", PERSON_ERRORS, person_answers(language))
-    question_page(page, "Their circumstances", ("Select their housing situation",), [
-        ("radio", "housing", "unsheltered"), ("tick", "needs", "substance_use"),
-        ("tick", "needs", "housing")])
-    question_page(page, "Race, ethnicity and gender", (
-        "Select the person's race, or prefer not to say",
+    # Circumstances, demographics and concerns: one page since issue 14.
+    question_page(page, "About the person", (
+        "Select their housing situation", "Select the person's race, or prefer not to say",
         "Select the person's ethnicity, or prefer not to say",
         "Select the person's gender, or prefer not to say"), [
-        ("tick", "race", "prefer_not"), ("radio", "ethnicity", "hispanic"),
-        ("radio", "gender", "man")])
+        ("radio", "housing", "unsheltered"), ("tick", "needs", "substance_use"),
+        ("tick", "needs", "housing"), ("tick", "race", "prefer_not"),
+        ("radio", "ethnicity", "hispanic"), ("radio", "gender", "man"),
+        ("text", "note", "Cooperative; asked about detox.")])
     question_page(page, "Treatment court and orders", (
         "Select whether the person has a treatment court case",
         "Select whether an order bars contact with a LEAD participant"), [
         ("radio", "treatment_court", "none"), ("radio", "protective_order", "no")])
-    question_page(page, "Anything of concern?", (), [
-        ("text", "note", "Cooperative; asked about detox.")])
 
 
 CONSENT_ERRORS = ("Enter the person's full name as their signature",
@@ -257,15 +255,13 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
     page.set_viewport_size(PHONE)
     signed_in("officer@police.demo")
     start(page, "arrest_diversion", ["Arrest diversion", "Social contact referral"])
-
-    question_page(page, "Your details", (
-        "Enter your full name", "Enter your badge number", "Enter a phone number to reach you"), [
-        ("text", "name", "Officer Dana Reyes"), ("text", "badge_number", "4471"),
-        ("text", "phone", "303 555 0101")], clear=("name", "badge_number", "phone"))
+    # The officer's profile is complete: "Your details" is skipped (check your answers lists it).
 
     # The arrest: the date typed as people write it. The USWDS date picker clones the input: the
     # visible copy keeps the id and name, so the typed text is what the browser sends.
     looks_right(page, "The arrest")
+    for element_id in ("arrest_date", "arrest_time"):  # offered as now: cleared to see errors
+        type_into(page, element_id, "")
     press_button(page)
     shows_errors(page, "Enter the incident or case number", "Enter the date of the arrest",
                  "Enter the time of the arrest", "Enter the place of the arrest")
@@ -342,12 +338,8 @@ def test_an_officer_diverts_an_arrest_by_keyboard_alone_on_a_phone(page, signed_
 def test_a_community_partner_refers_a_social_contact_in_spanish_then_withdraws(page, signed_in):
     page.set_viewport_size(PHONE)
     signed_in("outreach@harbor.demo")
-    start(page, "social_contact", ["Social contact referral"])  # no arrest diversion
-
-    question_page(page, "Your details", (
-        "Enter your full name", "Enter a phone number to reach you"), [
-        ("text", "name", "Sam Okafor"), ("text", "phone", "303 555 0103")],
-        clear=("name", "phone"))
+    # One route and a complete profile: no route page, no "Your details" (issue 14).
+    follow_link(page, "Start a referral")
     question_page(page, "How you know the person", ("Select how you know the person",), [
         ("radio", "how_known", "outreach")])
     conduct_day = TODAY - timedelta(days=10)

@@ -72,7 +72,7 @@ def send_referral(page, legal_name: str, other_charge: str | None = None) -> tup
     page.goto("/referrals/new")
     pick(page, "route", "arrest_diversion")
     submit(page, "Continue")
-    submit(page)  # Your details: from the officer's profile
+    # Your details: answered from the officer's profile, skipped (issue 14).
     page.fill("#incident_number", f"24-0{next(_incidents)}")
     page.fill("#arrest_date", us(TODAY - timedelta(days=1)))
     page.fill("#arrest_time", "9:30pm")
@@ -89,8 +89,7 @@ def send_referral(page, legal_name: str, other_charge: str | None = None) -> tup
         page.fill(f"#date_of_birth-{part}", number)
     pick(page, "language", "en")
     submit(page)
-    pick(page, "housing", "unsheltered")
-    submit(page)
+    pick(page, "housing", "unsheltered")  # about the person: one page, no concerns
     pick(page, "race", "prefer_not")
     pick(page, "ethnicity", "prefer_not")
     pick(page, "gender", "prefer_not")
@@ -98,7 +97,6 @@ def send_referral(page, legal_name: str, other_charge: str | None = None) -> tup
     pick(page, "treatment_court", "none")
     pick(page, "protective_order", "no")
     submit(page)
-    submit(page)  # no concerns
     page.fill("#signature", legal_name)
     pick(page, "confirmed", "y")
     submit(page)

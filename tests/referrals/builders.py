@@ -26,10 +26,10 @@ ARREST_PAGES = [
     ("charges", {"charges": ["shoplifting", "trespassing"],
                  "q__shoplifting__restitution_sought": "no"}),
     ("person", PERSON),
-    ("circumstances", {"housing": "unsheltered", "needs": ["substance_use", "housing"]}),
-    ("demographics", {"race": ["prefer_not"], "ethnicity": "hispanic", "gender": "man"}),
+    ("about", {"housing": "unsheltered", "needs": ["substance_use", "housing"],
+               "race": ["prefer_not"], "ethnicity": "hispanic", "gender": "man",
+               "note": "Cooperative; asked about detox."}),
     ("exclusions", {"treatment_court": "none", "protective_order": "no"}),
-    ("concerns", {"note": "Cooperative; asked about detox."}),
 ]
 
 SOCIAL_PAGES = [
@@ -38,10 +38,9 @@ SOCIAL_PAGES = [
     ("conduct", {"charges": ["camping"], "last_conduct_date": _us(TODAY - timedelta(days=10))}),
     ("whereabouts", {"where_found": "The library on 3rd, most mornings"}),
     ("person", PERSON),
-    ("circumstances", {"housing": "unsheltered"}),
-    ("demographics", {"race": ["black"], "ethnicity": "not_hispanic", "gender": "woman"}),
+    ("about", {"housing": "unsheltered", "race": ["black"], "ethnicity": "not_hispanic",
+               "gender": "woman"}),
     ("exclusions", {"treatment_court": "none", "protective_order": "no"}),
-    ("concerns", {}),
 ]
 
 PAGES = {"arrest_diversion": ARREST_PAGES, "social_contact": SOCIAL_PAGES}
@@ -54,7 +53,7 @@ def consent_page(route: str, language: str = "en", signature: str = "José O'Nei
 
 
 def start(client, route: str) -> int:
-    response = client.submit("/referrals/new", {"route": route}, status=302)
+    response = client.submit("/referrals/new", {"route": route}, status=302, form_url="/home")
     return int(re.search(r"/referrals/(\d+)/", response.location).group(1))
 
 
@@ -74,7 +73,7 @@ def fill_draft_quickly(client, route: str, *, upto: str | None = None,
                        consent: bool = True) -> int:
     """As ``fill_draft``, with one CSRF token for every page (a token is good for the whole
     session), so half the requests: for tests where the pages are the setting, not the subject."""
-    token = client.get("/referrals/new").csrf_token()
+    token = client.get("/home").csrf_token()  # the header's sign-out form: any page's will do
     response = client.raw.post("/referrals/new", data={"route": route, "csrf_token": token})
     assert response.status_code == 302, response.status_code
     referral_id = int(re.search(r"/referrals/(\d+)/", response.location).group(1))

@@ -27,7 +27,7 @@ STORED = {
 
 def test_every_page_is_read_into_its_type():
     answers = Answers.parse(ARREST, STORED)
-    assert answers.answered == frozenset(STORED)
+    assert answers.answered == frozenset(STORED) | {"about"}  # the three pages it replaced
     assert answers.arrest.arrest_date == date(2026, 11, 30)
     assert answers.person.date_of_birth == date(1990, 6, 15)
     assert answers.person.names == ("José Ruiz", "Joe", "Pepe")
@@ -85,3 +85,39 @@ def test_an_exchange_is_added_to_those_before():
     answers = Answers.parse(ARREST, {**STORED, "information": [{"question": "Q1", "answer": "A1"}]})
     written = Answers.parse(ARREST, answers.with_exchange("Q2", "A2"))
     assert [(e.question, e.answer) for e in written.information] == [("Q1", "A1"), ("Q2", "A2")]
+
+
+ABOUT = {"housing": "sheltered", "needs": ["food"], "needs_detail": "", "race": ["asian"],
+         "ethnicity": "not_hispanic", "gender": "woman", "concerns": ["violence"], "note": "Calm"}
+
+
+def test_the_combined_page_is_read_as_the_three_it_replaced():
+    answers = Answers.parse(ARREST, {"person": STORED["person"], "about": ABOUT})
+    assert {"about", "circumstances", "demographics", "concerns"} <= answers.answered
+    assert answers.circumstances.housing == "sheltered" and answers.circumstances.needs == ("food",)
+    assert answers.demographics.race == ("asian",) and answers.demographics.gender == "woman"
+    assert answers.concerns.concerns == ("violence",) and answers.concerns.note == "Calm"
+    assert answers.about.gender == "woman" and answers.about.note == "Calm"
+    assert answers.page("about") == ABOUT
+
+
+def test_a_draft_stored_with_the_three_pages_reads_and_fills_the_combined_page():
+    """Drafts and referrals stored before issue 14 keep circumstances, demographics and concerns
+    as three pages: read as ever, they answer the combined page, and saving it replaces them."""
+    old = {key: STORED[key] for key in ("person", "circumstances", "demographics", "concerns")}
+    answers = Answers.parse(ARREST, old)
+    assert "about" in answers.answered
+    assert answers.demographics.ethnicity == "hispanic" and answers.concerns.note == \
+        "Sleeps by the river"
+    assert answers.page("about") == {**STORED["circumstances"], **STORED["demographics"],
+                                     **STORED["concerns"]}
+    saved = answers.with_page("about", ABOUT)
+    assert set(saved) == {"person", "about"}
+    assert Answers.parse(ARREST, saved).demographics.race == ("asian",)
+
+
+def test_a_draft_stopped_among_the_three_pages_resumes_on_the_combined_one():
+    answers = Answers.parse(ARREST, {"circumstances": STORED["circumstances"]})
+    assert "about" not in answers.answered  # demographics not yet given
+    assert answers.page("about") == STORED["circumstances"]  # what it had, filled in
+    assert Answers.parse(ARREST, {}).page("about") is None

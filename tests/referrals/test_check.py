@@ -215,11 +215,10 @@ def test_under_18_on_the_arrest_date_cannot_be_submitted(officer, session):
 
 
 def test_a_draft_with_pages_missing_cannot_be_sent(officer, session):
-    referral_id = builders.fill_draft_quickly(officer, ARREST, upto="demographics")
+    referral_id = builders.fill_draft_quickly(officer, ARREST, upto="about")
     page = officer.get(check_url(referral_id))
     missing = [a.get_text() for a in page.soup.select(".usa-alert--info a")]
-    assert missing == ["Race, ethnicity and gender", "Treatment court and orders",
-                       "Anything of concern?", "The person's consent"]
+    assert missing == ["About the person", "Treatment court and orders", "The person's consent"]
     assert not page.soup.find("button", string="Send the referral")
     assert send(officer, referral_id).status_code == 200
     assert referral(session, referral_id).status.value == "draft"

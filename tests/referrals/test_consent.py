@@ -42,7 +42,7 @@ def draft_at_consent(browser, route: str, language: str = "en") -> int:
     referral_id = builders.fill_draft_quickly(browser, route, upto="person")
     browser.submit(f"/referrals/{referral_id}/person",
                    {**page_data(route, "person"), "language": language}, status=302)
-    for slug in ("circumstances", "demographics", "exclusions", "concerns"):
+    for slug in ("about", "exclusions"):
         browser.submit(f"/referrals/{referral_id}/{slug}", page_data(route, slug), status=302)
     return referral_id
 
@@ -324,7 +324,7 @@ def test_another_organisations_referrer_cannot_revoke(make, signed_in, referrer_
     other = signed_in(stranger)
     url = f"/referrals/{referral_id}/consent/revoke"
     other.get(url, status=404)
-    response = other.submit(url, revocation(date.today()), form_url="/referrals/new")
+    response = other.submit(url, revocation(date.today()), form_url="/home")
     assert response.status_code == 404
     assert snapshot(session, referral_id) == before
     assert count(session, Revocation) == 0

@@ -23,7 +23,8 @@ def test_every_page_of_a_referral_keeps_the_invariants(make, signed_in, route):
     user = make.referrer(route)
     browser = signed_in(user)
     visit(browser, "/referrals/")
-    visit(browser, "/referrals/new")
+    if route == ARREST:  # a community partner has one route: no page asks which
+        visit(browser, "/referrals/new")
     empty = builders.start(browser, route)
     for slug in slugs(route):
         visit(browser, f"/referrals/{empty}/{slug}")  # blank
@@ -35,8 +36,7 @@ def test_every_page_of_a_referral_keeps_the_invariants(make, signed_in, route):
     for slug in slugs(route):
         visit(browser, f"/referrals/{referral_id}/{slug}")  # answered
         errors = browser.submit_page(f"/referrals/{referral_id}/{slug}", {})
-        if slug != "concerns":
-            assert errors.status == 200 and errors.errors, slug  # submit_page checked it
+        assert errors.status == 200 and errors.errors, slug  # submit_page checked it
     visit(browser, check_url(referral_id))
     browser.submit(check_url(referral_id), {}, status=302)
     visit(browser, f"/referrals/{referral_id}/confirmation")

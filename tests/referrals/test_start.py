@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 from portal.accounts.models import OrgKind, Role
 from portal.referrals.models import Referral
+from portal.referrals import routes
+from tests.referrals import builders
 from tests.referrals.helpers import ARREST, SOCIAL, audit_rows, count
 
 
@@ -11,17 +16,39 @@ def offered(page) -> list[str]:
     return [radio["value"] for radio in page.soup.select("input[name=route]")]
 
 
-def test_a_community_partner_is_not_offered_arrest_diversion(client, make):
-    client.sign_in(make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER))
-    page = client.get("/referrals/new")
-    assert offered(page) == [SOCIAL]
-    assert "Arrest diversion" not in page.text
+def test_a_community_partner_is_not_asked_which_route_it_has_only_one_of(client, make, session):
+    """Issue 14: no page with a single choice; the draft starts on the first question page,
+    and opening the start page again (a reload) starts no second draft."""
+    user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
+    client.sign_in(user)
+    for _ in range(2):
+        response = client.raw.get("/referrals/new")
+        [row] = session.query(Referral).all()
+        assert response.status_code == 302
+        assert response.location == f"/referrals/{row.id}/referrer"
+        assert row.route == SOCIAL
+        session.expire_all()
+
+
+def test_a_complete_profile_answers_the_referrer_page(client, make, session):
+    """Issue 14: the referrer page is skipped, answered from the profile, and listed (with its
+    Change link) on check your answers."""
+    user = make.user(Role.REFERRER, kind=OrgKind.LAW_ENFORCEMENT, badge_number="5512",
+                     phone="303 555 0177")
+    client.sign_in(user)
+    response = client.submit("/referrals/new", {"route": ARREST}, status=302, form_url="/home")
+    [row] = session.query(Referral).all()
+    assert response.location == f"/referrals/{row.id}/arrest"
+    assert row.answers["referrer"] == {"name": user.name, "badge_number": "5512",
+                                       "phone": "303 555 0177"}
+    check = client.get(f"/referrals/{row.id}/check")
+    assert check.soup.find("a", href=f"/referrals/{row.id}/referrer?return=check")
 
 
 def test_a_community_partner_posting_arrest_diversion_is_refused(client, make, session):
     user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
     client.sign_in(user)
-    page = client.submit_page("/referrals/new", {"route": ARREST})
+    page = client.submit_page("/referrals/new", {"route": ARREST}, form_url="/home")
     assert page.status == 200
     assert page.errors == ["Select a kind of referral your organisation can make"]
     assert page.error_targets() == ["route-0"]
@@ -33,7 +60,7 @@ def test_a_community_partner_posting_arrest_diversion_is_refused(client, make, s
 def test_a_community_partner_can_start_a_social_contact_referral(client, make, session):
     user = make.user(Role.REFERRER, kind=OrgKind.COMMUNITY_PARTNER)
     client.sign_in(user)
-    response = client.submit("/referrals/new", {"route": SOCIAL}, status=302)
+    response = client.submit("/referrals/new", {"route": SOCIAL}, status=302, form_url="/home")
     [row] = session.query(Referral).all()
     assert response.location == f"/referrals/{row.id}/referrer"
     assert (row.route, row.status.value, row.organisation_id, row.referrer_id) == \
@@ -72,3 +99,24 @@ def test_coordinators_do_not_start_referrals(client, make, session):
     client.sign_in(make.user(Role.COORDINATOR))
     client.get("/referrals/new", status=403)
     assert count(session, Referral) == 0
+
+
+def test_the_arrest_page_starts_at_now_in_the_programs_time_zone(client, make, app,
+                                                                 monkeypatch):
+    """Issue 14: an officer refers from the scene: the date and time are offered, as the
+    program's clock reads them (9:30pm in Denver is already the next day in UTC)."""
+    settings = app.extensions["portal.settings"]
+    monkeypatch.setitem(app.extensions, "portal.settings",
+                        dataclasses.replace(settings, timezone="America/Denver"))
+    client.sign_in(make.user(Role.REFERRER, kind=OrgKind.LAW_ENFORCEMENT))
+    referral_id = builders.start(client, ARREST)
+
+    class Then(datetime):  # the clock the step view reads (moving the whole clock back would
+        @classmethod       # make the session cookie's signature younger than "now")
+        def now(cls, tz=None):
+            return datetime(2026, 1, 15, 4, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(routes, "datetime", Then)
+    page = client.get(f"/referrals/{referral_id}/arrest")
+    assert page.value("arrest_date") == "1/14/2026"
+    assert page.value("arrest_time") == "21:30"

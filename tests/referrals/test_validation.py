@@ -109,13 +109,13 @@ BAD_INPUT = {
         "relationship", {"how_known": "other"}, "Enter how you know the person",
         "how_known_detail", [("how_known", "other")]),
     "race and prefer not to say": (
-        "demographics", {"race": ["black", "prefer_not"]},
+        "about", {"race": ["black", "prefer_not"]},
         "Select races, or prefer not to say, but not both", "race-0", []),
     "unknown language": (
         "person", {"language": "klingon"}, "Select the language they prefer", "language-0",
         [("legal_name", "José O'Neil")]),
     "unknown need": (
-        "circumstances", {"needs": ["housing", "a yacht"]}, "Select only from the options shown",
+        "about", {"needs": ["housing", "a yacht"]}, "Select only from the options shown",
         "needs-0", [("housing", "unsheltered")]),
     "legal name of spaces": (
         "person", {"legal_name": "   "}, "Enter the person's legal name", "legal_name", []),
@@ -158,7 +158,7 @@ ARREST_BAD_INPUT = {
 CASES = ([pytest.param(SOCIAL, *case, id=name) for name, case in BAD_INPUT.items()
           if case[0] not in {"charges", "arrest"}]
          + [pytest.param(ARREST, *case, id=name) for name, case in BAD_INPUT.items()
-            if case[0] in {"person", "consent", "demographics"}]
+            if case[0] in {"person", "consent", "about"}]
          + [pytest.param(ARREST, *case, id=name) for name, case in ARREST_BAD_INPUT.items()])
 
 
@@ -184,8 +184,7 @@ TEXT_FIELDS = {
     "conduct": ["other_description"],
     "whereabouts": ["where_found", "best_times"],
     "person": ["legal_name", "other_names", "phone", "staying", "language_other"],
-    "circumstances": ["needs_detail"],
-    "concerns": ["note"],
+    "about": ["needs_detail", "note"],
     "consent": ["signature"],
 }
 DATES = {"arrest_date", "last_conduct_date", "signed_on", "date_of_birth-month",
@@ -221,7 +220,7 @@ def test_ten_thousand_characters_in_each_text_field_are_refused(browser_for, ses
     assert any("characters or fewer" in error for error in page.errors)
 
 
-REQUIRED_PAGES = [(route, slug) for route in ROUTES for slug in slugs(route) if slug != "concerns"]
+REQUIRED_PAGES = [(route, slug) for route in ROUTES for slug in slugs(route)]
 
 
 @pytest.mark.parametrize(("route", "slug"), REQUIRED_PAGES)
@@ -234,12 +233,14 @@ def test_a_blank_page_is_refused_and_not_saved(browser_for, session, route, slug
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_the_concerns_page_may_be_left_blank(browser_for, session, route):
+def test_the_concerns_may_be_left_blank(browser_for, session, route):
     browser = browser_for(route)
-    referral_id = builders.fill_draft_quickly(browser, route, upto="concerns")
-    response = browser.submit(f"/referrals/{referral_id}/concerns", {}, status=302)
-    assert response.location == f"/referrals/{referral_id}/consent"
-    assert answers(session, referral_id)["concerns"]["concerns"] == []
+    referral_id = builders.fill_draft_quickly(browser, route, upto="about")
+    required = {"housing": "unknown", "race": ["prefer_not"], "ethnicity": "prefer_not",
+                "gender": "prefer_not"}
+    response = browser.submit(f"/referrals/{referral_id}/about", required, status=302)
+    assert response.location == f"/referrals/{referral_id}/exclusions"
+    assert answers(session, referral_id)["about"]["concerns"] == []
 
 
 # --- The age rule on the person page --------------------------------------------------------------
@@ -273,7 +274,7 @@ def test_exactly_18_on_the_arrest_date_is_accepted(officer, session):
     referral_id = _draft_arrested_on(browser, ARREST_ON)
     data = {**page_data(ARREST, "person"), **born(date(2007, 6, 15))}  # the 18th birthday
     response = browser.submit(f"/referrals/{referral_id}/person", data, status=302)
-    assert response.location == f"/referrals/{referral_id}/circumstances"
+    assert response.location == f"/referrals/{referral_id}/about"
     assert answers(session, referral_id)["person"]["date_of_birth"] == "2007-06-15"
 
 

@@ -35,12 +35,12 @@ def show_url(referral_id: int) -> str:
 @pytest.fixture
 def asked(make, session, signed_in, officer, casey):
     """A needs-review referral (treatment court "unknown") and the coordinator's question, with
-    the exclusions, person and demographics pages ticked. Returns (partner, coordinator, id)."""
+    the exclusions, person and about-the-person pages ticked. Returns (partner, coordinator, id)."""
     referral = make.referral(by=officer, status=Status.IN_REVIEW, claimed_by=casey,
                              screening="needs_review")
     partner, coordinator = signed_in(officer), signed_in(casey)
     act(coordinator, referral.id, "request-information",
-        {"question": QUESTION, "pages": ["exclusions", "person", "demographics"]}, status=302)
+        {"question": QUESTION, "pages": ["exclusions", "person", "about"]}, status=302)
     return partner, coordinator, referral.id
 
 
@@ -66,7 +66,7 @@ def screenings_of(session, referral_id: int) -> list[Screening]:
 def test_every_page_of_the_route_but_the_consent_can_be_ticked(route):
     offered = [step.slug for step in corrections.correctable_steps(route)]
     assert offered == [s.slug for s in steps.steps_for(route) if s.slug != "consent"]
-    assert "consent" not in offered and len(offered) >= 8
+    assert "consent" not in offered and len(offered) >= 6
 
 
 def test_a_ticked_page_the_route_no_longer_has_is_dropped(make, officer):
@@ -104,11 +104,11 @@ def test_a_page_the_referral_does_not_have_is_refused_and_nothing_is_asked(
 def test_a_corrected_page_is_screened_again_beside_the_old_screening(session, asked, officer):
     partner, coordinator, referral_id = asked
     request = request_of(session, referral_id)
-    assert request.ticked == ("exclusions", "person", "demographics") and not request.corrected
+    assert request.ticked == ("exclusions", "person", "about") and not request.corrected
 
     mine = partner.get(show_url(referral_id))
     links = [a["href"] for a in mine.soup.select("#pages-to-correct a")]
-    assert links == [correct_url(referral_id, s) for s in ("person", "demographics", "exclusions")]
+    assert links == [correct_url(referral_id, s) for s in ("person", "about", "exclusions")]
     assert "a page you leave as it is is sent as it was" in mine.text
 
     form = partner.get(correct_url(referral_id, "exclusions"))
@@ -128,7 +128,7 @@ def test_a_corrected_page_is_screened_again_beside_the_old_screening(session, as
     assert again.soup.select_one("input[name='treatment_court'][checked]")["value"] == "none"
     listed = [li.get_text(" ", strip=True) for li in
               partner.get(show_url(referral_id)).soup.select("#pages-to-correct li")]
-    assert listed == ["The person : not changed", "Race, ethnicity and gender : not changed",
+    assert listed == ["The person : not changed", "About the person : not changed",
                       "Treatment court and orders : corrected, to be sent with your answer"]
 
     partner.submit(f"/referrals/{referral_id}/answer", {"answer": ANSWER},
@@ -197,8 +197,9 @@ def test_a_corrected_date_of_birth_and_demographics_reach_the_columns(session, a
     person = {"legal_name": "jose o'neil", "other_names": "Pepe", "date_of_birth-month": "3",
               "date_of_birth-day": "17", "date_of_birth-year": "1990", "language": "en"}
     partner.submit(correct_url(referral_id, "person"), person, status=302)
-    partner.submit(correct_url(referral_id, "demographics"),
-                   {"race": ["black"], "ethnicity": "not_hispanic", "gender": "man"}, status=302)
+    partner.submit(correct_url(referral_id, "about"),
+                   {"housing": "unsheltered", "needs": ["substance_use", "housing"],
+                    "race": ["black"], "ethnicity": "not_hispanic", "gender": "man"}, status=302)
     partner.submit(f"/referrals/{referral_id}/answer", {"answer": ANSWER},
                    form_url=show_url(referral_id), status=302)
     row = fresh(session, Referral, referral_id)
