@@ -48,12 +48,12 @@ def navigation() -> list[Item]:
              "one, check it and decide.", "Work the queue", may("review")),
         Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
              "with charts, CSV and PDF.", "See the reports", may("review")),
-        Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
-             "first users.", "Manage organisations", may("administer_program")),
-        Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "
+        Item("admin.organisations", "Organizations", "Add partner organizations and invite their "
+             "first users.", "Manage organizations", may("administer_program")),
+        Item("admin.access_requests", "Access requests", "Approve or reject organizations asking "
              "to become partners.", "Review requests", may("administer_program")),
-        Item("admin.organisation", "Your organisation", "Invite, disable and re-enable your "
-             "organisation's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
+        Item("admin.organisation", "Your organization", "Invite, disable and re-enable your "
+             "organization's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
         Item("audit.events", "Audit log", "Every sign-in, change and refused access, with filters "
              "and a CSV export.", "Read the audit log", may("administer_program")),
         Item("notifications.troubled", "Outbox", "Email that could not be sent, with its error, "

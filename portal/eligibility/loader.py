@@ -176,7 +176,7 @@ def _read_charges(p: _Problems, top: dict) -> tuple[Charge, ...]:
         )
         code = p.code(table, where, seen)
         if code == OTHER_CHARGE:
-            p.add(f"{where}.code", f"{OTHER_CHARGE!r} is reserved for charges not in the catalogue")
+            p.add(f"{where}.code", f"{OTHER_CHARGE!r} is reserved for charges not in the catalog")
         charges.append(Charge(
             code=code,
             label=p.value(table, "label", where, _text),

@@ -30,7 +30,7 @@ class AlreadySubmitted(Refused):
 
 def start_referral(actor: User, route: str, ruleset: Ruleset) -> Referral:
     if route not in {r.code for r in ruleset.routes_for(actor.organisation.kind.value)}:
-        raise Refused("Your organisation cannot use this route")
+        raise Refused("Your organization cannot use this route")
     referral = Referral(route=route, organisation_id=actor.organisation_id, referrer_id=actor.id,
                         answers={})
     db.session().add(referral)
