@@ -97,8 +97,9 @@ def test_to_dict_is_json_and_holds_everything():
     assert shoplifting == {
         "code": "shoplifting", "label": "Shoplifting", "level": "city_county", "class": None,
         "qualifiers": [{"code": "restitution_sought", "divertible_answer": False,
-                        "question": "Is the store or owner seeking restitution (repayment for the loss)?"}],
-        "note": shoplifting["note"],
+                        "question": "Is the store or owner seeking restitution (repayment for the loss)?",
+                        "conduct_question": None}],
+        "note": shoplifting["note"], "conduct": "Taking things from a store without paying",
     }
     assert data["exclusions"]["minimum_age"] == 18
     assert [e["code"] for e in data["exclusions"]["rules"]] == [
