@@ -10,6 +10,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -85,9 +86,19 @@ def empty_draft(email: str, route: str) -> int:
         return _draft(_user(session, email), route, {}, ()).id
 
 
-def test_the_document_says_it_has_both_schemes(page, scheme):
+def test_the_document_says_it_has_both_schemes_and_prints_light(page, scheme):
     page.goto("/")
     assert page.locator("meta[name=color-scheme]").get_attribute("content") == "light dark"
+    page.emulate_media(media="print")
+    assert luminance(page) > 0.9, "paper stays white in either scheme"
+
+
+def test_the_focus_ring_shows_on_the_scheme(page, scheme):
+    """USWDS's #2491ff ring is too dim on the dark page; dark mode draws a lighter one."""
+    page.goto("/sign-in")
+    page.get_by_label("Email address").focus()
+    ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert ring == ("rgb(89, 185, 255)" if scheme == "dark" else "rgb(36, 145, 255)")
 
 
 def test_public_pages(page, scheme):
@@ -109,6 +120,8 @@ def test_an_officer_on_a_phone(page, signed_in, scheme):
     page.get_by_role("button", name="Menu").click()
     expect(page.locator(".usa-nav")).to_be_visible()  # the menu's panel: USWDS hides the rest
     assert (luminance(page, ".usa-nav") < 0.03) == (scheme == "dark"), "the menu follows too"
+    if SHOTS:
+        page.wait_for_timeout(500)  # the panel slides in: photograph it where it stops
     shoot(page, scheme, "officer-menu")
     page.get_by_role("button", name="Close").click()
     page.goto(f"/referrals/{empty_draft(OFFICER, 'arrest_diversion')}/person")
@@ -148,7 +161,7 @@ def test_a_coordinator(page, signed_in, scheme):
     looks_right(page, scheme, "reports")
 
 
-def test_a_program_administrator(page, signed_in, scheme):
+def test_a_program_administrator(page, signed_in, scheme, new_context):
     signed_in(ADMIN)
     looks_right(page, scheme, "admin-home")
     page.goto("/admin/organisations")
@@ -163,8 +176,15 @@ def test_a_program_administrator(page, signed_in, scheme):
     page.get_by_label("Work email address").fill(f"dark-{scheme}@police.demo")
     page.locator("label", has_text="Referrer").click()
     page.get_by_role("button", name="Send the invitation").click()
-    expect(page.get_by_label("Invitation link")).to_be_visible()
+    link = page.get_by_label("Invitation link").input_value()
     looks_right(page, scheme, "invited")
+    # The invited person's own device, in the same scheme: the QR code stays dark on light.
+    invitee = new_context(color_scheme=scheme).new_page()
+    invitee.goto(urlsplit(link).path)
+    expect(invitee.locator(".portal-qr svg")).to_be_visible()
+    if scheme == "dark":  # (in light the page behind it is white)
+        assert luminance(invitee, ".portal-qr svg") > 0.9, "a camera reads the code on white"
+    looks_right(invitee, scheme, "accept-invitation")
     page.goto("/admin/access-requests")
     looks_right(page, scheme, "access-requests")
     page.goto("/audit/")
