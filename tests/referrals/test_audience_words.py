@@ -104,3 +104,12 @@ def test_the_review_page_uses_the_same_plain_words(make, signed_in):
     coordinator = signed_in(make.coordinator())
     assert "Camping or sleeping in a public place" in main_text(
         coordinator.get(review_url(sent.id)))
+
+
+def test_the_receipts_name_the_conduct_plainly_in_both_languages(outreach, make):
+    sent = make.referral(SOCIAL, by=outreach.user)
+    english = main_text(outreach.get(f"/referrals/{sent.id}/receipt"))
+    assert "Camping or sleeping in a public place" in english
+    assert "Screening found no problems; a coordinator decides" in english
+    spanish = main_text(outreach.get(f"/referrals/{sent.id}/person-receipt?language=es"))
+    assert "Acampar o dormir en un lugar público" in spanish
