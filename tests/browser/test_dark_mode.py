@@ -94,7 +94,7 @@ def test_the_document_says_it_has_both_schemes_and_prints_light(page, scheme):
 
 
 def test_the_focus_ring_shows_on_the_scheme(page, scheme):
-    """USWDS's #2491ff ring is too dim on the dark page; dark mode draws a lighter one."""
+    """USWDS's #2491ff ring is dim on the dark surfaces; dark mode draws a lighter one."""
     page.goto("/sign-in")
     page.get_by_label("Email address").focus()
     ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
