@@ -29,8 +29,13 @@ QUALIFIERS = ("q__df4_possession__intent_to_distribute",
               "q__disturbing_the_peace__domestic_violence")
 
 
-def _charges(selected: list[str], **answered) -> dict:
-    return {"charges": selected, **dict.fromkeys(QUALIFIERS), **answered,
+# The conduct page offers the kinds of conduct the ruleset words plainly: DF4 possession is the
+# same conduct as DM1's, so its question is not on that page.
+CONDUCT_QUALIFIERS = tuple(q for q in QUALIFIERS if not q.startswith("q__df4_possession__"))
+
+
+def _charges(selected: list[str], qualifiers: tuple[str, ...] = QUALIFIERS, **answered) -> dict:
+    return {"charges": selected, **dict.fromkeys(qualifiers), **answered,
             "other_description": None}
 
 
@@ -56,7 +61,7 @@ def _social_pages(today: date) -> dict:
     return {
         "referrer": {"name": "Sam Okafor", "badge_number": None, "phone": "303 555 0103"},
         "relationship": {"how_known": "outreach", "how_known_detail": None},
-        "conduct": {**_charges(["camping"]),
+        "conduct": {**_charges(["camping"], CONDUCT_QUALIFIERS),
                     "last_conduct_date": (today - timedelta(days=10)).isoformat()},
         "whereabouts": {"where_found": "The library on 3rd, most mornings", "best_times": None},
         "person": dict(PERSON),

@@ -33,6 +33,22 @@ def _own_organisation(user) -> tuple:
     return (("organisation_id", user.organisation_id),)
 
 
+def _officer(user) -> bool:
+    return user.organisation.kind.value == "law_enforcement"
+
+
+def _start_words(user) -> str:
+    # Community partners never make arrests: their home page speaks of the people they meet.
+    if _officer(user):
+        return "Refer a person to LEAD: arrest diversion or a social contact referral."
+    return "Refer a person you work with who qualifies for LEAD and agrees to be referred."
+
+
+def _details_words(user) -> str:
+    who = "Your name, phone and badge number" if _officer(user) else "Your name and phone"
+    return f"{who}, your password and your recovery codes."
+
+
 def navigation() -> list[Item]:
     if not current_user.is_authenticated:
         return [Item("public.landing", "About LEAD", "", ""),
@@ -42,8 +58,8 @@ def navigation() -> list[Item]:
         Item("accounts.home", "Home", "", ""),
         Item("referrals.dashboard", "Referrals", "Your drafts and referrals, with their status and "
              "any question from a coordinator.", "See your referrals", may("refer")),
-        Item("referrals.new", "Start a referral", "Refer a person to LEAD: arrest diversion or a "
-             "social contact referral.", "Start a referral", may("refer")),
+        Item("referrals.new", "Start a referral", _start_words(user), "Start a referral",
+             may("refer")),
         Item("review.queue", "Review queue", "Open referrals, nearest intake deadline first: claim "
              "one, check it and decide.", "Work the queue", may("review")),
         Item("casework.conference", "Case conference", "Every referral still being worked, for "
@@ -51,18 +67,17 @@ def navigation() -> list[Item]:
              may("review")),
         Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
              "with charts, CSV and PDF.", "See the reports", may("review")),
-        Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
-             "first users.", "Manage organisations", may("administer_program")),
-        Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "
+        Item("admin.organisations", "Organizations", "Add partner organizations and invite their "
+             "first users.", "Manage organizations", may("administer_program")),
+        Item("admin.access_requests", "Access requests", "Approve or reject organizations asking "
              "to become partners.", "Review requests", may("administer_program")),
-        Item("admin.organisation", "Your organisation", "Invite, disable and re-enable your "
-             "organisation's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
+        Item("admin.organisation", "Your organization", "Invite, disable and re-enable your "
+             "organization's users.", "Manage users", (Role.PARTNER_ADMIN,), _own_organisation(user)),
         Item("audit.events", "Audit log", "Every sign-in, change and refused access, with filters "
              "and a CSV export.", "Read the audit log", may("administer_program")),
         Item("notifications.troubled", "Outbox", "Email that could not be sent, with its error, "
              "to retry; and the sent mail kept without SMTP.", "Check the outbox",
              may("administer_program")),
-        Item("accounts.profile", "Your details", "Your name, phone and badge number, your password "
-             "and your recovery codes.", "Change your details"),
+        Item("accounts.profile", "Your details", _details_words(user), "Change your details"),
     ]
     return [item for item in items if not item.roles or user.role in item.roles]

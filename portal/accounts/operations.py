@@ -240,7 +240,7 @@ def unlock_user(actor: User, user: User) -> None:
 
 def change_role(actor: User, user: User, role: Role) -> None:
     if role not in roles_for(user.organisation.kind):
-        raise Refused("Choose a role this organisation can hold", "role")
+        raise Refused("Choose a role this organization can hold", "role")
     if user.id == actor.id:
         raise Refused("You cannot change your own role", "role")
     old, user.role = user.role, role
@@ -253,7 +253,7 @@ def create_organisation(actor: User, name: str, kind: OrgKind) -> Organisation:
     name = " ".join(name.split())
     taken = db.session().scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
     if taken is not None:
-        raise Refused("An organisation with that name already exists. Enter a different name", "name")
+        raise Refused("An organization with that name already exists. Enter a different name", "name")
     organisation = Organisation(name=name, kind=kind)
     db.session().add(organisation)
     db.session().flush()

@@ -8,10 +8,10 @@ from portal.web.forms import PortalForm, at_most, email_address, phone_number, r
 
 
 class OrganisationForm(PortalForm):
-    name = StringField("Name of the organisation", filters=[strip], validators=[
-        required("the name of the organisation"), at_most(200, "the name")])
-    kind = RadioField("Kind of organisation", choices={k.value: k.label for k in OrgKind},
-                      validators=[required("the kind of organisation", verb="Select")])
+    name = StringField("Name of the organization", filters=[strip], validators=[
+        required("the name of the organization"), at_most(200, "the name")])
+    kind = RadioField("Kind of organization", choices={k.value: k.label for k in OrgKind},
+                      validators=[required("the kind of organization", verb="Select")])
 
 
 class InviteForm(PortalForm):

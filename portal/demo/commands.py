@@ -38,7 +38,7 @@ def demo(context: click.Context, referral_count: int) -> None:
             generate(referral_count)
         click.echo(f"Added {referral_count:,} referrals.\n")
     click.echo(f"Demo accounts (password for each: {accounts.PASSWORD})\n")
-    click.echo(f"{'Email':<24} {'Role':<22} {'Organisation':<24} TOTP secret")
+    click.echo(f"{'Email':<24} {'Role':<22} {'Organization':<24} TOTP secret")
     for account in loaded:
         click.echo(f"{account.email:<24} {account.role.label:<22} {account.organisation:<24} "
                    f"{account.totp_secret}")

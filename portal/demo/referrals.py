@@ -199,9 +199,9 @@ def _row(rng, is_open, partners, deciders, reference, today, latest, ruleset) ->
 def _charges(rng, route: str, ruleset: Ruleset) -> list[str]:
     """One or two charges for an arrest (now and then one not on the list), one kind of
     conduct for a social contact."""
+    if route != "arrest_diversion":  # what the conduct page offers
+        return [rng.choice([kind.code for kind in ruleset.conduct_kinds()])]
     codes = [charge.code for charge in ruleset.charges]
-    if route != "arrest_diversion":
-        return [rng.choice(codes)]
     chosen = rng.sample(codes, 2 if rng.random() < 0.3 else 1)
     return chosen + (["other"] if rng.random() < 0.03 else [])
 

@@ -39,6 +39,7 @@ from .ruleset import (
     LEVELS,
     OTHER_CHARGE,
     OTHER_CHARGE_LABEL,
+    OTHER_CONDUCT_LABEL,
     Charge,
     DeclineReason,
     Exclusion,
@@ -55,6 +56,6 @@ __all__ = [
     "PROTECTIVE_ORDER_VALUES", "TREATMENT_COURT_VALUES",
     "ChargeFacts", "Facts", "FactsError", "Person", "parse_facts",
     "default_ruleset", "load_ruleset", "parse_ruleset",
-    "LEVELS", "OTHER_CHARGE", "OTHER_CHARGE_LABEL",
+    "LEVELS", "OTHER_CHARGE", "OTHER_CHARGE_LABEL", "OTHER_CONDUCT_LABEL",
     "Charge", "DeclineReason", "Exclusion", "Qualifier", "Route", "Ruleset", "RulesetError", "Term",
 ]

@@ -33,7 +33,7 @@ _FACT_KEYS = frozenset({
 # What a form asks when a choice is missing or not one of the allowed values.
 _PROMPTS = {
     "route": "Choose the referral route",
-    "referrer_org_kind": "Choose the kind of organisation making the referral",
+    "referrer_org_kind": "Choose the kind of organization making the referral",
     "treatment_court_case": "Choose whether the person has a treatment court case",
     "protective_order_with_participant":
         "Choose whether an order bars the person from contact with a current participant",

@@ -172,11 +172,12 @@ def _read_charges(p: _Problems, top: dict) -> tuple[Charge, ...]:
     for where, entry in p.tables(top, "charges", non_empty=True):
         table = p.table(
             entry, where,
-            required=("code", "label", "level", "note"), optional=("class", "qualifiers"),
+            required=("code", "label", "level", "note"),
+            optional=("class", "qualifiers", "conduct"),
         )
         code = p.code(table, where, seen)
         if code == OTHER_CHARGE:
-            p.add(f"{where}.code", f"{OTHER_CHARGE!r} is reserved for charges not in the catalogue")
+            p.add(f"{where}.code", f"{OTHER_CHARGE!r} is reserved for charges not in the catalog")
         charges.append(Charge(
             code=code,
             label=p.value(table, "label", where, _text),
@@ -184,6 +185,7 @@ def _read_charges(p: _Problems, top: dict) -> tuple[Charge, ...]:
             charge_class=p.value(table, "class", where, _text),
             qualifiers=_read_qualifiers(p, table, where),
             note=p.value(table, "note", where, _text),
+            conduct=p.value(table, "conduct", where, _text),
         ))
     return tuple(charges)
 
@@ -192,11 +194,13 @@ def _read_qualifiers(p: _Problems, charge: dict, charge_where: str) -> tuple[Qua
     seen: dict[str, str] = {}
     qualifiers = []
     for where, entry in p.tables(charge, "qualifiers", prefix=charge_where):
-        table = p.table(entry, where, required=("code", "question", "divertible_answer"))
+        table = p.table(entry, where, required=("code", "question", "divertible_answer"),
+                        optional=("conduct_question",))
         qualifiers.append(Qualifier(
             code=p.code(table, where, seen),
             question=p.value(table, "question", where, _text),
             divertible_answer=p.value(table, "divertible_answer", where, _bool),
+            conduct_question=p.value(table, "conduct_question", where, _text),
         ))
     return tuple(qualifiers)
 

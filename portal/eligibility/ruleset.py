@@ -22,6 +22,7 @@ LEVELS: Mapping[str, str] = MappingProxyType(
 # by the partner. It never passes on its own; a coordinator reviews it.
 OTHER_CHARGE = "other"
 OTHER_CHARGE_LABEL = "Another charge, not on this list"
+OTHER_CONDUCT_LABEL = "Something else, not on this list"
 
 EXCLUSION_CODES = ("minimum_age", "treatment_court", "protective_order", "no_consent")
 
@@ -40,9 +41,16 @@ class Qualifier:
     code: str
     question: str
     divertible_answer: bool
+    # The question as asked about conduct, where nobody was charged (the social contact page).
+    conduct_question: str | None = None
+
+    @property
+    def asked_about_conduct(self) -> str:
+        return self.conduct_question or self.question
 
     def to_dict(self) -> dict:
-        return {"code": self.code, "question": self.question, "divertible_answer": self.divertible_answer}
+        return {"code": self.code, "question": self.question, "divertible_answer": self.divertible_answer,
+                "conduct_question": self.conduct_question}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,9 @@ class Charge:
     charge_class: str | None
     qualifiers: tuple[Qualifier, ...]
     note: str
+    # The conduct in plain words, for partners who saw it rather than charged it (social
+    # contact). A charge without it is not offered as a kind of conduct (see conduct_kinds).
+    conduct: str | None = None
 
     def qualifier(self, code: str) -> Qualifier | None:
         for qualifier in self.qualifiers:  # at most a few per charge: a scan beats a dict here
@@ -68,6 +79,7 @@ class Charge:
             "class": self.charge_class,
             "qualifiers": [q.to_dict() for q in self.qualifiers],
             "note": self.note,
+            "conduct": self.conduct,
         }
 
 
@@ -205,12 +217,25 @@ class Ruleset:
         """Charges grouped by level (district first), in file order within a level."""
         return {lvl: tuple(c for c in self.charges if c.level == lvl) for lvl in LEVELS}
 
+    def conduct_kinds(self) -> tuple[Charge, ...]:
+        """The kinds of conduct a social contact referral names, in plain words: the charges
+        that have them (several charges can be one kind of conduct), or, in a ruleset that words
+        none, every charge by its label."""
+        worded = tuple(c for c in self.charges if c.conduct)
+        return worded or self.charges
+
     def is_charge_code(self, code: str) -> bool:
         return code == OTHER_CHARGE or code in self.charge_by_code
 
     def charge_label(self, code: str) -> str:
         charge = self.charge_by_code.get(code)
         return charge.label if charge else OTHER_CHARGE_LABEL
+
+    def conduct_label(self, code: str) -> str:
+        charge = self.charge_by_code.get(code)
+        if charge is None:
+            return OTHER_CONDUCT_LABEL
+        return charge.conduct or charge.label
 
     @staticmethod
     def level_label(level: str) -> str:

@@ -274,7 +274,9 @@ def _charges_label(route: str, words: dict) -> str:
 
 def _charges(src: Sources, words: dict) -> tuple[str, ...]:
     page = src.answers.charges
-    labels = charge_names(page, src.ruleset, words["charge_names"], words["other_charge"])
+    conduct = src.referral.route != ARREST
+    labels = charge_names(page, src.ruleset, words["conduct_names" if conduct else "charge_names"],
+                          words["other_conduct" if conduct else "other_charge"], conduct=conduct)
     if page.last_conduct_date:
         labels += (f"{words['last_conduct']}: {format_date(page.last_conduct_date, words)}",)
     return labels

@@ -9,7 +9,7 @@ from functools import lru_cache
 from wtforms import RadioField, ValidationError
 from wtforms.validators import Optional
 
-from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, Ruleset
+from portal.eligibility import OTHER_CHARGE, OTHER_CHARGE_LABEL, OTHER_CONDUCT_LABEL, Ruleset
 from portal.referrals.answers import QUALIFIER_PREFIX
 from portal.referrals.forms import StepForm, _today, required, text
 from portal.web.fields import EventDateField, MultiCheckboxField
@@ -54,8 +54,18 @@ class ChargesFormBase(StepForm):
         return page
 
 
+def _offered(ruleset: Ruleset, conduct: bool):
+    """The charges, or (social contact) the kinds of conduct in plain words."""
+    return ruleset.conduct_kinds() if conduct else ruleset.charges
+
+
+def _name(charge, conduct: bool) -> str:
+    return (charge.conduct or charge.label) if conduct else charge.label
+
+
 def _charge_field(ruleset: Ruleset, conduct: bool) -> MultiCheckboxField:
-    choices = {c.code: c.label for c in ruleset.charges} | {OTHER_CHARGE: OTHER_CHARGE_LABEL}
+    other = OTHER_CONDUCT_LABEL if conduct else OTHER_CHARGE_LABEL
+    choices = {c.code: _name(c, conduct) for c in _offered(ruleset, conduct)} | {OTHER_CHARGE: other}
     label = "What kind of eligible conduct?" if conduct else "Charges"
     # Required (Optional() would stop the chain before any validate_charges method could refuse
     # an empty page).
@@ -70,13 +80,13 @@ def form_class(ruleset: Ruleset, conduct: bool) -> type[ChargesFormBase]:
     """One class per ruleset (and page): the questions are the ruleset's."""
     attrs: dict = {"conduct": conduct, "charges": _charge_field(ruleset, conduct)}
     qualifier_fields = {}
-    for charge in ruleset.charges:
+    for charge in _offered(ruleset, conduct):
         names = []
         for qualifier in charge.qualifiers:
             name = qualifier_field_name(charge.code, qualifier.code)
-            attrs[name] = RadioField(f"{charge.label}: {qualifier.question}", choices=ANSWERS,
-                                     invalid_choice_message=f"Answer: {charge.label}: "
-                                                            f"{qualifier.question}",
+            asked = (f"{_name(charge, conduct)}: "
+                     f"{qualifier.asked_about_conduct if conduct else qualifier.question}")
+            attrs[name] = RadioField(asked, choices=ANSWERS, invalid_choice_message=f"Answer: {asked}",
                                      validators=[Optional()])
             names.append(name)
         qualifier_fields[charge.code] = tuple(names)
@@ -99,8 +109,12 @@ def _validate_conduct_date(form, field):
 
 
 def grouped(form: ChargesFormBase, ruleset: Ruleset) -> list[tuple[str, list[ChargeRow]]]:
-    """The page's layout: levels in order, charges in file order, 'other' last."""
+    """The page's layout: levels in order, charges in file order, 'other' last. Conduct is one
+    plain list, without levels or the charges' legal notes: nobody was charged."""
     index = {code: i for i, (code, _label) in enumerate(form.charges.choices.items())}
+    if form.conduct:
+        return [("", [ChargeRow(code, label, "", index[code], form.qualifier_fields.get(code, ()))
+                      for code, label in form.charges.choices.items()])]
     groups = []
     for level, charges in ruleset.charges_by_level().items():
         rows = [ChargeRow(c.code, c.label, c.note, index[c.code],

@@ -30,7 +30,7 @@ class AlreadySubmitted(Refused):
 
 def start_referral(actor: User, route: str, ruleset: Ruleset) -> Referral:
     if route not in {r.code for r in ruleset.routes_for(actor.organisation.kind.value)}:
-        raise Refused("Your organisation cannot use this route")
+        raise Refused("Your organization cannot use this route")
     # A complete profile answers the referrer page: it is skipped (check your answers shows it,
     # with its Change link).
     profile = steps.complete_profile(actor)

@@ -115,9 +115,13 @@ def _charge_rows(step, page: Charges, ruleset: Ruleset, url: str | None) -> list
         if known is None:  # an old draft's charge that the rules no longer list
             rows.append(Row(charge.code, "Not a charge in the current rules", url))
             continue
-        asked = [f"{q.question} {QUALIFIER_WORDS.get(charge.answer(q.code), NOT_GIVEN)}"
-                 for q in known.qualifiers]
-        rows.append(Row(known.label, "; ".join(asked) or ruleset.level_label(known.level), url))
+        conduct = step.slug == "conduct"
+        asked = [f"{q.asked_about_conduct if conduct else q.question} "
+                 f"{QUALIFIER_WORDS.get(charge.answer(q.code), NOT_GIVEN)}" for q in known.qualifiers]
+        if conduct:  # plain words, no charge level: nobody was charged
+            rows.append(Row("Conduct", "; ".join([ruleset.conduct_label(known.code), *asked]), url))
+        else:
+            rows.append(Row(known.label, "; ".join(asked) or ruleset.level_label(known.level), url))
     if step.slug == "conduct":
         rows.append(Row("Date of the most recent instance", long_date(page.last_conduct_date),
                         url))
@@ -125,14 +129,17 @@ def _charge_rows(step, page: Charges, ruleset: Ruleset, url: str | None) -> list
 
 
 def charge_names(page: Charges, ruleset: Ruleset, names: Mapping[str, str],
-                 other_word: str) -> tuple[str, ...]:
+                 other_word: str, *, conduct: bool = False) -> tuple[str, ...]:
     """Each charge by name (``names``: a document's own wording, by code, first), the other
-    charge with its description."""
+    charge with its description. ``conduct``: the kinds of conduct, in the ruleset's plain words."""
     labels = []
     for charge in page.charges:
         known = ruleset.charge_by_code.get(charge.code)
         if charge.code == OTHER_CHARGE:
             labels.append(f"{other_word}: {charge.description}".strip())
+        elif known is None:
+            labels.append(names.get(charge.code) or charge.code)
         else:
-            labels.append(names.get(charge.code) or (known.label if known else charge.code))
+            labels.append(names.get(charge.code)
+                          or (ruleset.conduct_label(charge.code) if conduct else known.label))
     return tuple(labels)

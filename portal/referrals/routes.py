@@ -62,7 +62,7 @@ def _begin(referral):
 def _route_form(routes) -> ConfirmForm:
     class RouteForm(ConfirmForm):
         route = RadioField("Which kind of referral?", choices={r.code: r.label for r in routes},
-                           invalid_choice_message="Select a kind of referral your organisation "
+                           invalid_choice_message="Select a kind of referral your organization "
                                                   "can make",
                            validators=[required("the kind of referral", verb="Select")])
 

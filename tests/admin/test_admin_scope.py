@@ -201,7 +201,7 @@ def test_a_program_admin_runs_the_whole_lifecycle(client, new_client, make, sess
     # The same name again (any case) is refused.
     page = client.submit_page("/admin/organisations/new", {"name": "harbor outreach",
                                                            "kind": "community_partner"})
-    assert page.errors == ["An organisation with that name already exists. Enter a different name"]
+    assert page.errors == ["An organization with that name already exists. Enter a different name"]
 
     page = client.submit_page(response.location, {**INVITEE, "role": "partner_admin"})
     assert page.title.startswith("Invitation ready")

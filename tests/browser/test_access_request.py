@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_check, choose
 
-REQUIRED = ("Enter the name of your organisation", "Select what kind of organisation it is",
+REQUIRED = ("Enter the name of your organization", "Select what kind of organization it is",
             "Enter your full name", "Enter your work email address",
-            "Enter why your organisation wants to refer people")
+            "Enter why your organization wants to refer people")
 
 
 def test_the_request_form_errors_keep_the_answers_then_it_is_sent(page, signed_in, new_context):
@@ -25,12 +25,12 @@ def test_the_request_form_errors_keep_the_answers_then_it_is_sent(page, signed_i
     expect(page).to_have_title(re.compile(r"^Error: "))
 
     organisation = f"Eastside Shelter {uuid.uuid4().hex[:6]}"
-    page.get_by_label("Name of your organisation").fill(organisation)
+    page.get_by_label("Name of your organization").fill(organisation)
     choose(page, "A community partner")
     page.get_by_label("Your full name").fill("Zoë D'Arcy")
     page.get_by_role("button", name="Send the request").click()
     expect(summary.get_by_role("link")).to_have_text(list(REQUIRED[3:]))
-    expect(page.get_by_label("Name of your organisation")).to_have_value(organisation)
+    expect(page.get_by_label("Name of your organization")).to_have_value(organisation)
     expect(page.get_by_label("A community partner")).to_be_checked()
     expect(page.get_by_label("Your full name")).to_have_value("Zoë D'Arcy")
     expect(page.locator(".portal-error-summary")).to_be_focused()
@@ -38,7 +38,7 @@ def test_the_request_form_errors_keep_the_answers_then_it_is_sent(page, signed_i
 
     page.get_by_label("Your work email address").fill("zoe@eastside.example")
     page.get_by_label("Your phone number (optional)").fill("303 555 0199")
-    page.get_by_label("Why does your organisation").fill("We meet people sleeping rough downtown.")
+    page.get_by_label("Why does your organization").fill("We meet people sleeping rough downtown.")
     page.get_by_role("button", name="Send the request").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your request has been sent")
     axe_check(page)

@@ -14,8 +14,8 @@ PROGRAM_ADMIN = "admin@lead.demo"
 
 def test_organisations_an_organisation_and_the_invite_page(page, signed_in):
     signed_in(PROGRAM_ADMIN)
-    page.get_by_role("banner").get_by_role("link", name="Organisations").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
+    page.get_by_role("banner").get_by_role("link", name="Organizations").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organizations")
     for name in ("Metro Police Department", "Harbor Outreach", "LEAD Program (demo)"):
         expect(page.get_by_role("rowheader", name=name)).to_be_visible()
     axe_check(page)
@@ -71,9 +71,9 @@ def test_access_requests_and_the_audit_log(page, signed_in):
 
 def test_a_partner_administrator_sees_their_organisation(page, signed_in):
     signed_in("admin@harbor.demo")
-    page.get_by_role("banner").get_by_role("link", name="Your organisation").click()
+    page.get_by_role("banner").get_by_role("link", name="Your organization").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Harbor Outreach")
     expect(page.get_by_role("rowheader", name="Sam Okafor")).to_be_visible()
-    expect(page.get_by_role("link", name="All organisations")).to_have_count(0)
+    expect(page.get_by_role("link", name="All organizations")).to_have_count(0)
     axe_check(page)
 

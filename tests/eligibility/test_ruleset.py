@@ -86,7 +86,7 @@ def test_helpers_for_the_forms():
     assert ruleset.charge_label("other") == "Another charge, not on this list"
     assert ruleset.charge("df4_possession").qualifier("intent_to_distribute").divertible_answer is False
     assert "drug felony, level 4" in ruleset.charge("df4_possession").note
-    assert "drug misdemeanour, level 1" in ruleset.charge("dm1_possession").note
+    assert "drug misdemeanor, level 1" in ruleset.charge("dm1_possession").note
     assert ruleset.is_charge_code("other") and not ruleset.is_charge_code("jaywalking")
 
 
@@ -97,8 +97,9 @@ def test_to_dict_is_json_and_holds_everything():
     assert shoplifting == {
         "code": "shoplifting", "label": "Shoplifting", "level": "city_county", "class": None,
         "qualifiers": [{"code": "restitution_sought", "divertible_answer": False,
-                        "question": "Is the store or owner seeking restitution (repayment for the loss)?"}],
-        "note": shoplifting["note"],
+                        "question": "Is the store or owner seeking restitution (repayment for the loss)?",
+                        "conduct_question": None}],
+        "note": shoplifting["note"], "conduct": "Taking things from a store without paying",
     }
     assert data["exclusions"]["minimum_age"] == 18
     assert [e["code"] for e in data["exclusions"]["rules"]] == [
@@ -189,7 +190,7 @@ def test_broken_files_are_reported(text, expected):
 
 
 def test_the_other_code_is_reserved():
-    assert "charges[5].code: 'other' is reserved for charges not in the catalogue" in problems(
+    assert "charges[5].code: 'other' is reserved for charges not in the catalog" in problems(
         edited('code = "trespassing"', 'code = "other"'))
 
 

@@ -70,7 +70,7 @@ def test_the_receipt_holds_what_the_partner_files(client, arrest, session, offic
     found = text(pdf(client, f"/referrals/{referral_id}/receipt.pdf").data)
     for expected in (reference, _deadline(session, referral_id), "Arrest diversion", "Shoplifting",
                      "Trespassing", "Officer Dana Reyes", "José O'Neil", "March 7, 1990",
-                     "Eligible: every rule passes", "Cooperative; asked about detox.",
+                     "Screening found no problems; a coordinator decides", "Cooperative; asked about detox.",
                      "Seen twice this week", officer.organisation.name, "(555) 010-0100",
                      "lead@lead.invalid", "What happens next", on_page(TODAY)):
         assert expected in found, expected
@@ -164,7 +164,10 @@ def test_a_social_contact_receipt_shows_the_conduct(client, make):
     referral_id, reference = sent.id, sent.reference
     found = text(pdf(client, f"/referrals/{referral_id}/receipt.pdf").data)
     assert reference in found and "Social contact referral" in found
-    assert "Eligible conduct" in found and "Camping" in found
+    # In the plain words a partner who saw it would use (issue 14), and no eligibility verdict.
+    assert "Eligible conduct" in found and "Camping or sleeping in a public place" in found
+    assert "Screening found no problems; a coordinator decides" in found
+    assert "every rule passes" not in found and "city_county" not in found
     assert NOTICE_2024 in found
 
 

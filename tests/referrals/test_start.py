@@ -50,7 +50,7 @@ def test_a_community_partner_posting_arrest_diversion_is_refused(client, make, s
     client.sign_in(user)
     page = client.submit_page("/referrals/new", {"route": ARREST}, form_url="/home")
     assert page.status == 200
-    assert page.errors == ["Select a kind of referral your organisation can make"]
+    assert page.errors == ["Select a kind of referral your organization can make"]
     assert page.error_targets() == ["route-0"]
     assert page.title.startswith("Error: ")
     assert count(session, Referral) == 0
@@ -91,7 +91,7 @@ def test_an_unknown_route_is_refused(client, make, session):
     client.sign_in(make.user(Role.REFERRER))
     page = client.submit_page("/referrals/new", {"route": "sentencing"})
     assert page.status == 200
-    assert page.errors == ["Select a kind of referral your organisation can make"]
+    assert page.errors == ["Select a kind of referral your organization can make"]
     assert count(session, Referral) == 0
 
 

@@ -93,10 +93,10 @@ def test_blank_and_malformed_fields_are_summarised_with_links_and_answers_kept(c
                                                   "contact_email": "not-an-email", "reason": ""})
     assert page.title.startswith("Error: ")
     assert page.errors == [
-        "Select what kind of organisation it is",
+        "Select what kind of organization it is",
         "Enter your full name",
         "Enter an email address in the correct format, like name@example.com",
-        "Enter why your organisation wants to refer people",
+        "Enter why your organization wants to refer people",
     ]
     assert page.error_targets() == ["organisation_kind-0", "contact_name", "contact_email", "reason"]
     assert page.value("organisation_name") == "Eastside Shelter"
