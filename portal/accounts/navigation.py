@@ -48,6 +48,9 @@ def navigation() -> list[Item]:
              "one, check it and decide.", "Work the queue", may("review")),
         Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
              "with charts, CSV and PDF.", "See the reports", may("review")),
+        Item("prosecutor.referrals", "Arrest diversions", "The arrest diversions of the police "
+             "agencies you serve: decisions, withdrawals, intake and deadlines, with a CSV.",
+             "See the arrest diversions", may("see_outcomes")),
         Item("admin.organisations", "Organisations", "Add partner organisations and invite their "
              "first users.", "Manage organisations", may("administer_program")),
         Item("admin.access_requests", "Access requests", "Approve or reject organisations asking "

@@ -1,0 +1,66 @@
+"""The prosecutor's office's pages: its list, the same list as CSV, and one row on its own."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_login import current_user
+
+from portal import audit
+from portal.accounts.access import allowed_to, refuse
+from portal.prosecutor import listing
+from portal.prosecutor.fields import HEADINGS
+from portal.prosecutor.forms import ChangeFilterForm
+from portal.prosecutor.queries import PAGE_SIZE, Criteria
+from portal.web.spreadsheets import csv_lines
+
+bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
+
+
+def _criteria(form: ChangeFilterForm, paged: bool) -> Criteria:
+    change = form.change.data if form.validate() else ""
+    before = listing.cursor_from(request.args.get("before")) if paged else None
+    return Criteria(change=change or "", before=before)
+
+
+@bp.route("/referrals")
+@allowed_to("see_outcomes")
+def referrals():
+    form = ChangeFilterForm(request.args)
+    rows = listing.rows(current_user, _criteria(form, paged=True))
+    audit.record("prosecutor.list_viewed", actor=current_user,
+                 detail={"change": form.change.data or "", "rows": len(rows)})
+    next_url = None
+    if len(rows) == PAGE_SIZE:
+        next_url = url_for("prosecutor.referrals", change=form.change.data or None,
+                           before=listing.cursor_after(rows[-1]))
+    return render_template("prosecutor/referrals.html", form=form, rows=rows, headings=HEADINGS,
+                           next_url=next_url,
+                           csv_url=url_for("prosecutor.export", change=form.change.data or None))
+
+
+@bp.route("/referrals.csv")
+@allowed_to("see_outcomes")
+def export():
+    """Every row of the filter (the page shows them 50 at a time), the same cells as the page."""
+    form = ChangeFilterForm(request.args)
+    rows = listing.rows(current_user, _criteria(form, paged=False), limit=None)
+    audit.record("prosecutor.list_exported", actor=current_user,
+                 detail={"change": form.change.data or "", "rows": len(rows)})
+    cells = ([_csv_value(value) for value in row.cells()] for row in rows)
+    return Response("".join(csv_lines(HEADINGS, cells)), mimetype="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="arrest-diversions.csv"'})
+
+
+@bp.route("/referrals/<int:referral_id>")
+@allowed_to("see_outcomes")
+def referral(referral_id: int):
+    row = listing.one(current_user, referral_id) or refuse(("referrals", referral_id))
+    audit.record("prosecutor.referral_viewed", actor=current_user, subject=("referrals",
+                                                                            referral_id))
+    return render_template("prosecutor/referral.html", row=row,
+                           pairs=list(zip(HEADINGS, row.cells(), strict=True)))
+
+
+def _csv_value(value):
+    """A day as YYYY-MM-DD (a spreadsheet sorts it); the page writes it in words."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
