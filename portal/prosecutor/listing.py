@@ -16,8 +16,7 @@ from portal.referrals.disclosure import Part, consent_ended_for, parts_for
 ENDED = "Consent ended"
 
 
-def rows(user: User, criteria: queries.Criteria, limit: int | None = queries.PAGE_SIZE
-         ) -> list[ProsecutorRow]:
+def rows(user: User, criteria: queries.Criteria, limit: int | None) -> list[ProsecutorRow]:
     return _made(user, queries.updates(user, criteria, limit))
 
 

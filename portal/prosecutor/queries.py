@@ -57,7 +57,7 @@ def _visible_to(user: User) -> Select:
     return query.where(Referral.organisation_id.in_(linked))
 
 
-def updates(user: User, criteria: Criteria, limit: int | None = PAGE_SIZE) -> list:
+def updates(user: User, criteria: Criteria, limit: int | None) -> list:
     """Newest change first; ``limit`` None: every row (the CSV)."""
     query = _visible_to(user)
     if criteria.change:

@@ -7,30 +7,29 @@ from flask_login import current_user
 
 from portal import audit
 from portal.accounts.access import allowed_to, refuse
-from portal.prosecutor import listing
+from portal.prosecutor import listing, queries
 from portal.prosecutor.fields import HEADINGS
 from portal.prosecutor.forms import ChangeFilterForm
-from portal.prosecutor.queries import PAGE_SIZE, Criteria
 from portal.web.spreadsheets import csv_lines
 
 bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
 
-def _criteria(form: ChangeFilterForm, paged: bool) -> Criteria:
+def _criteria(form: ChangeFilterForm, paged: bool) -> queries.Criteria:
     change = form.change.data if form.validate() else ""
     before = listing.cursor_from(request.args.get("before")) if paged else None
-    return Criteria(change=change or "", before=before)
+    return queries.Criteria(change=change or "", before=before)
 
 
 @bp.route("/referrals")
 @allowed_to("see_outcomes")
 def referrals():
     form = ChangeFilterForm(request.args)
-    rows = listing.rows(current_user, _criteria(form, paged=True))
+    rows = listing.rows(current_user, _criteria(form, paged=True), limit=queries.PAGE_SIZE)
     audit.record("prosecutor.list_viewed", actor=current_user,
                  detail={"change": form.change.data or "", "rows": len(rows)})
     next_url = None
-    if len(rows) == PAGE_SIZE:
+    if len(rows) == queries.PAGE_SIZE:
         next_url = url_for("prosecutor.referrals", change=form.change.data or None,
                            before=listing.cursor_after(rows[-1]))
     return render_template("prosecutor/referrals.html", form=form, rows=rows, headings=HEADINGS,
