@@ -111,3 +111,9 @@ def test_a_change_that_rolls_back_tells_nobody(make, office, staff, app, session
         raise RuntimeError("the decision failed after the event")
     assert count(session, OutboxMessage, OutboxMessage.kind == "prosecutor_update") == 0
     assert count(session, ProsecutorUpdate) == 0
+
+
+def test_the_office_sees_its_notice_as_required_on_its_notices_page(signed_in, office):
+    page = signed_in(office.prosecutor).get("/profile/notices")
+    assert "An arrest diversion of your agencies is accepted" in page.text
+    assert "Do not email me" not in page.text, "the office cannot turn it off"
