@@ -40,6 +40,9 @@ PROGRAM_ROLES = (Role.COORDINATOR, Role.PROGRAM_ADMIN)
 
 
 PROSECUTOR_ROLES = (Role.PROSECUTOR,)
+# The organisations that refer people (a queue's or a report's "partners"): not the program, and
+# not a prosecutor's office, which only reads outcomes.
+PARTNER_KINDS = (OrgKind.LAW_ENFORCEMENT, OrgKind.COMMUNITY_PARTNER)
 
 
 def roles_for(kind: OrgKind) -> tuple[Role, ...]:
@@ -68,7 +71,7 @@ class Organisation(Base):
 
     @property
     def is_partner(self) -> bool:
-        return self.kind in (OrgKind.LAW_ENFORCEMENT, OrgKind.COMMUNITY_PARTNER)
+        return self.kind in PARTNER_KINDS
 
 
 class User(Base):

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import insert, select, text
 
 from portal import db
-from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.accounts.models import PARTNER_KINDS, Organisation, OrgKind, Role, User
 from portal.accounts.tokens import readable_code
 from portal.eligibility import Ruleset, default_ruleset
 from portal.referrals.models import Referral
@@ -124,7 +124,7 @@ def _copy_value(value, column_type):
 def _partners() -> list[tuple[Organisation, User]]:
     pairs = []
     for organisation in db.session().scalars(select(Organisation).where(
-            Organisation.kind != OrgKind.PROGRAM)):
+            Organisation.kind.in_(PARTNER_KINDS))):
         referrer = next((u for u in organisation.users if u.role is Role.REFERRER), None)
         if referrer is not None:
             pairs.append((organisation, referrer))

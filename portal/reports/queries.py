@@ -16,7 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from portal import db
-from portal.accounts.models import Organisation, OrgKind
+from portal.accounts.models import PARTNER_KINDS, Organisation
 from portal.referrals.models import Referral
 from portal.referrals.states import Status
 from portal.reports.models import ReferralCharge
@@ -194,7 +194,7 @@ def levels(criteria: Criteria) -> list:
 def partners() -> dict[int, str]:
     """Partner organisations by id, for the filter and the partner table."""
     rows = db.session().execute(select(Organisation.id, Organisation.name)
-                                .where(Organisation.kind != OrgKind.PROGRAM)
+                                .where(Organisation.kind.in_(PARTNER_KINDS))
                                 .order_by(Organisation.name)).all()
     return {row.id: row.name for row in rows}
 

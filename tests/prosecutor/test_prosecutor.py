@@ -234,3 +234,11 @@ def test_no_agencies_form_for_an_organisation_that_is_no_prosecutor(signed_in, o
     [row] = audit_rows(session, "access.refused", user_id=admin.user.id)
     assert row.object_id == str(office.agency.id)
     assert count(session, ProsecutorAgency, ProsecutorAgency.prosecutor_id == office.agency.id) == 0
+
+
+def test_the_office_is_no_partner_in_the_queue_or_the_reports(signed_in, office):
+    coordinator = signed_in(role=Role.COORDINATOR)
+    for url in ("/review/", "/reports/"):
+        page = coordinator.get(url)
+        names = [option.get_text() for option in page.soup.select("select[name=partner] option")]
+        assert office.agency.name in names and office.org.name not in names, url
