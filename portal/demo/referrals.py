@@ -11,13 +11,16 @@ import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import exists, func, insert, select, text
 
 from portal import db
 from portal.accounts.models import PARTNER_KINDS, Organisation, OrgKind, Role, User
 from portal.accounts.tokens import readable_code
 from portal.eligibility import Ruleset, default_ruleset
+from portal.prosecutor.fields import CHANGES, DEADLINE_EXTENDED
+from portal.prosecutor.models import ProsecutorUpdate
 from portal.referrals.models import Referral
+from portal.referrals.states import Status
 from portal.reports.models import ReferralCharge
 from portal.reports.values import charge_rows, reporting_values
 from portal.review.search import search_names
@@ -62,10 +65,24 @@ def generate(count: int, *, seed: int = 2026, today: date | None = None) -> int:
             rows = []
     if rows:
         _insert(rows, ruleset)
+    _prosecutor_updates()
     # Fresh statistics, as a database in service has: the planner then reads only open rows.
     db.session().execute(text("ANALYZE referrals"))
     db.session().execute(text("ANALYZE referral_charges"))
     return count
+
+
+def _prosecutor_updates() -> None:
+    """Each generated arrest diversion's latest change the prosecutor's office is told of: bulk
+    rows never pass through transition(), whose event writes it for a real one."""
+    updates = ProsecutorUpdate.__table__
+    told = [Status(change) for change in CHANGES if change != DEADLINE_EXTENDED]
+    source = select(Referral.id, Referral.status,
+                    func.coalesce(Referral.decided_at, Referral.updated_at)).where(
+        Referral.route == "arrest_diversion", Referral.status.in_(told),
+        ~exists().where(updates.c.referral_id == Referral.id))
+    db.session().execute(insert(updates).from_select(["referral_id", "change", "changed_at"],
+                                                     source))
 
 
 def _ruleset() -> Ruleset:
