@@ -43,24 +43,31 @@ def upgrade() -> None:
     op.create_table(
         "prosecutor_updates",
         sa.Column("referral_id", sa.Integer(), nullable=False),
+        sa.Column("agency_id", sa.Integer(), nullable=False),
         sa.Column("change", sa.String(length=30), nullable=False),
         sa.Column("changed_at", portal.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["referral_id"], ["referrals.id"],
                                 name=op.f("fk_prosecutor_updates_referral_id_referrals")),
+        sa.ForeignKeyConstraint(["agency_id"], ["organisations.id"],
+                                name=op.f("fk_prosecutor_updates_agency_id_organisations")),
         sa.PrimaryKeyConstraint("referral_id", name=op.f("pk_prosecutor_updates")),
     )
+    op.create_index("ix_prosecutor_updates_agency_id_changed_at", "prosecutor_updates",
+                    ["agency_id", "changed_at", "referral_id"])
     op.create_index("ix_prosecutor_updates_changed_at_referral_id", "prosecutor_updates",
                     ["changed_at", "referral_id"])
     told = ", ".join(f"'{status}'" for status in TOLD)
     op.execute(
-        "INSERT INTO prosecutor_updates (referral_id, change, changed_at) "
-        "SELECT r.id, r.status, MAX(e.at) FROM referrals r "
+        "INSERT INTO prosecutor_updates (referral_id, agency_id, change, changed_at) "
+        "SELECT r.id, r.organisation_id, r.status, MAX(e.at) FROM referrals r "
         "JOIN referral_events e ON e.referral_id = r.id AND e.to_status = r.status "
-        f"WHERE r.route = 'arrest_diversion' AND r.status IN ({told}) GROUP BY r.id, r.status")
+        f"WHERE r.route = 'arrest_diversion' AND r.status IN ({told}) "
+        "GROUP BY r.id, r.organisation_id, r.status")
 
 
 def downgrade() -> None:
     op.drop_index("ix_prosecutor_updates_changed_at_referral_id", table_name="prosecutor_updates")
+    op.drop_index("ix_prosecutor_updates_agency_id_changed_at", table_name="prosecutor_updates")
     op.drop_table("prosecutor_updates")
     op.drop_index(op.f("ix_prosecutor_agencies_agency_id"), table_name="prosecutor_agencies")
     op.drop_table("prosecutor_agencies")

@@ -77,12 +77,13 @@ def _prosecutor_updates() -> None:
     rows never pass through transition(), whose event writes it for a real one."""
     updates = ProsecutorUpdate.__table__
     told = [Status(change) for change in CHANGES if change != DEADLINE_EXTENDED]
-    source = select(Referral.id, Referral.status,
+    source = select(Referral.id, Referral.organisation_id, Referral.status,
                     func.coalesce(Referral.decided_at, Referral.updated_at)).where(
         Referral.route == "arrest_diversion", Referral.status.in_(told),
         ~exists().where(updates.c.referral_id == Referral.id))
-    db.session().execute(insert(updates).from_select(["referral_id", "change", "changed_at"],
-                                                     source))
+    db.session().execute(insert(updates).from_select(
+        ["referral_id", "agency_id", "change", "changed_at"], source))
+    db.session().execute(text("ANALYZE prosecutor_updates"))
 
 
 def _ruleset() -> Ruleset:

@@ -17,7 +17,7 @@ from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from portal.referrals.answers import of
+from portal.referrals.answers import arrest_case
 from portal.referrals.states import Status
 
 DEADLINE_EXTENDED = "deadline_extended"
@@ -49,14 +49,16 @@ class ProsecutorRow:
 
 
 
-def row_of(referral, agency: str, change: str, changed_at: datetime, ruleset,
-           timezone: str) -> ProsecutorRow:
-    answers = of(referral)
-    labels = ", ".join(ruleset.charge_label(code) for code in answers.charges.codes)
+def row_of(record, ruleset, timezone: str) -> ProsecutorRow:
+    """``record``: the referral's columns, its agency's name, the change and its moment
+    (prosecutor.queries)."""
+    arrest, charges = arrest_case(record)
+    labels = ", ".join(ruleset.charge_label(code) for code in charges.codes)
+    changed_at = record.changed_at
     moment = changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=UTC)
     return ProsecutorRow(
-        referral_id=referral.id, reference=referral.reference, agency=agency,
-        incident_number=answers.arrest.incident_number, arrest_date=answers.arrest.arrest_date,
-        charges=labels, intake_deadline=referral.intake_deadline,
-        status=CHANGES.get(change, change),
+        referral_id=record.id, reference=record.reference, agency=record.agency,
+        incident_number=arrest.incident_number, arrest_date=arrest.arrest_date,
+        charges=labels, intake_deadline=record.intake_deadline,
+        status=CHANGES.get(record.change, record.change),
         status_date=moment.astimezone(ZoneInfo(timezone)).date(), changed_at=moment)

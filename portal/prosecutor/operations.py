@@ -37,7 +37,7 @@ def deadline_extended(referral, actor=None, **_) -> None:
 def _tell_offices(referral, change: str) -> None:
     if referral.route != ARREST:
         return  # a social contact referral holds no charges: the office has no part in it
-    _record(referral.id, change)
+    _record(referral, change)
     people = offices_serving(referral.organisation_id)
     context = {"reference": referral.reference, "link": link_to("prosecutor.referrals")}
     subject = NOTICES[NOTICE].subject.format(**context)
@@ -45,11 +45,11 @@ def _tell_offices(referral, change: str) -> None:
         queue_email(NOTICE, user.email, user_id=user.id, subject=subject, **context)
 
 
-def _record(referral_id: int, change: str) -> None:
+def _record(referral, change: str) -> None:
     session = db.session()
-    update = session.get(ProsecutorUpdate, referral_id)
+    update = session.get(ProsecutorUpdate, referral.id)
     if update is None:
-        update = ProsecutorUpdate(referral_id=referral_id)
+        update = ProsecutorUpdate(referral_id=referral.id, agency_id=referral.organisation_id)
         session.add(update)
     update.change, update.changed_at = change, db.utcnow()
     session.flush()

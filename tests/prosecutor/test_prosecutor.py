@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.accounts.models import OrgKind, Role
-from portal.prosecutor import queries
+from portal.prosecutor import listing, queries
 from portal.prosecutor.fields import HEADINGS
 from portal.prosecutor.models import ProsecutorAgency
 from portal.referrals.answers import ARREST, SOCIAL
@@ -180,7 +180,8 @@ def test_the_prosecutor_reaches_no_review_report_referral_or_admin_page(
 
 
 def test_once_the_consent_ends_the_office_keeps_only_the_reference_and_status(
-        signed_in, office, cases, session):
+        signed_in, office, cases, session, monkeypatch):
+    monkeypatch.setattr(listing, "CHUNK", 2)  # consents are looked up a few at a time
     accepted = cases["linked"][Status.ACCEPTED]
     from portal.consent.models import Consent
     consent = session.query(Consent).filter_by(referral_id=accepted.id).one()
@@ -190,6 +191,9 @@ def test_once_the_consent_ends_the_office_keeps_only_the_reference_and_status(
         accepted.reference]
     assert row[1:3] == ["Consent ended", "Consent ended"] and row[6] == "Accepted"
     assert "24-0001" not in row
+    others = [r for r in table(signed_in(office.prosecutor).get("/prosecutor/referrals"))
+              if r[0] != accepted.reference]
+    assert len(others) == 4 and all(r[2] == "24-0001" for r in others)
 
 
 def test_a_program_administrator_links_the_office_to_police_agencies(signed_in, make, office,
