@@ -16,35 +16,37 @@ bp = Blueprint("prosecutor", __name__, url_prefix="/prosecutor")
 
 
 def _criteria(form: ChangeFilterForm, paged: bool) -> queries.Criteria:
-    change = form.change.data if form.validate() else ""
+    """The filter asked for, if it is one of the list's (what else was typed is not kept)."""
+    change = (form.change.data or "") if form.validate() else ""
     before = listing.cursor_from(request.args.get("before")) if paged else None
-    return queries.Criteria(change=change or "", before=before)
+    return queries.Criteria(change=change, before=before)
 
 
 @bp.route("/referrals")
 @allowed_to("see_outcomes")
 def referrals():
     form = ChangeFilterForm(request.args)
-    rows = listing.rows(current_user, _criteria(form, paged=True), limit=queries.PAGE_SIZE)
+    criteria = _criteria(form, paged=True)
+    rows = listing.rows(current_user, criteria, limit=queries.PAGE_SIZE)
     audit.record("prosecutor.list_viewed", actor=current_user,
-                 detail={"change": form.change.data or "", "rows": len(rows)})
+                 detail={"change": criteria.change, "rows": len(rows)})
     next_url = None
     if len(rows) == queries.PAGE_SIZE:
-        next_url = url_for("prosecutor.referrals", change=form.change.data or None,
+        next_url = url_for("prosecutor.referrals", change=criteria.change or None,
                            before=listing.cursor_after(rows[-1]))
     return render_template("prosecutor/referrals.html", form=form, rows=rows, headings=HEADINGS,
                            next_url=next_url,
-                           csv_url=url_for("prosecutor.export", change=form.change.data or None))
+                           csv_url=url_for("prosecutor.export", change=criteria.change or None))
 
 
 @bp.route("/referrals.csv")
 @allowed_to("see_outcomes")
 def export():
     """Every row of the filter (the page shows them 50 at a time), the same cells as the page."""
-    form = ChangeFilterForm(request.args)
-    rows = listing.rows(current_user, _criteria(form, paged=False), limit=None)
+    criteria = _criteria(ChangeFilterForm(request.args), paged=False)
+    rows = listing.rows(current_user, criteria, limit=None)
     audit.record("prosecutor.list_exported", actor=current_user,
-                 detail={"change": form.change.data or "", "rows": len(rows)})
+                 detail={"change": criteria.change, "rows": len(rows)})
     cells = ([_csv_value(value) for value in row.cells()] for row in rows)
     return Response("".join(csv_lines(HEADINGS, cells)), mimetype="text/csv", headers={
         "Content-Disposition": 'attachment; filename="arrest-diversions.csv"'})

@@ -71,7 +71,7 @@ def test_the_office_sees_exactly_the_consented_fields_of_its_linked_agencies(
         assert word not in page.text and word not in str(page.soup), word
 
 
-def test_newest_change_first_and_the_status_filter(signed_in, office, cases):
+def test_newest_change_first_and_the_status_filter(signed_in, office, cases, session):
     browser = signed_in(office.prosecutor)
     made_last = cases["linked"][Status.INTAKE_MISSED].reference
     assert table(browser.get("/prosecutor/referrals"))[0][0] == made_last
@@ -80,6 +80,9 @@ def test_newest_change_first_and_the_status_filter(signed_in, office, cases):
     shown = browser.get("/prosecutor/referrals?change=nonsense")
     assert len(table(shown)) == 5, "an unknown filter shows everything, and says so"
     assert "Not a valid choice" in shown.text or "Select only" in shown.text
+    details = [row.detail for row in audit_rows(session, "prosecutor.list_viewed")]
+    assert details == [{"change": "", "rows": 5}, {"change": "declined", "rows": 1},
+                       {"change": "", "rows": 5}], "what was typed is not kept"
 
 
 def test_the_pages_follow_one_another_by_keyset(signed_in, office, cases, monkeypatch):
