@@ -12,7 +12,8 @@ from sqlalchemy import delete, select
 from portal import audit, db, events
 from portal.accounts.models import Organisation, OrgKind, User
 from portal.errors import Refused
-from portal.notices.kinds import NOTICES
+from portal.notices.kinds import NOTICES, OFF
+from portal.notices.operations import choices_of
 from portal.notifications.outbox import link_to, queue_email
 from portal.prosecutor.fields import CHANGES, DEADLINE_EXTENDED
 from portal.prosecutor.models import ProsecutorAgency, ProsecutorUpdate
@@ -39,6 +40,8 @@ def _tell_offices(referral, change: str) -> None:
         return  # a social contact referral holds no charges: the office has no part in it
     _record(referral, change)
     people = offices_serving(referral.organisation_id)
+    chosen = choices_of(people, NOTICE)  # required today (kinds.py); a choice, if it becomes one
+    people = [user for user in people if chosen.get(user.id) not in (None, OFF)]
     context = {"reference": referral.reference, "link": link_to("prosecutor.referrals")}
     subject = NOTICES[NOTICE].subject.format(**context)
     for user in people:
