@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.admin.routes import bp as admin
     from portal.audit_log.routes import bp as audit
     from portal.casework.routes import bp as casework
+    from portal.prosecutor.routes import bp as prosecutor
     from portal.public.routes import bp as public
     from portal.receipts.routes import bp as receipts
     from portal.referrals.revocation import bp as consent
@@ -106,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review.routes import bp as review
 
     for blueprint in (public, accounts, referrals, consent, receipts, review, admin, audit, api,
-                      reports, notifications, casework):
+                      reports, notifications, casework, prosecutor):
         app.register_blueprint(blueprint)
 
 
@@ -114,6 +115,7 @@ def _listen_to_events() -> None:
     """The listeners of what the referral's verbs emit (portal/events.py) register on import."""
     import portal.notices.notices  # noqa: F401
     import portal.referrals.drafts  # noqa: F401
+    import portal.prosecutor.operations  # noqa: F401
     import portal.reports.operations  # noqa: F401
     import portal.review.search  # noqa: F401
 

@@ -10,6 +10,7 @@ from portal.db import Base
 from portal.notices.digest import OPEN_INDEX  # noqa: F401
 from portal.notifications.models import DigestSent, NoticeChoice, OutboxMessage  # noqa: F401
 from portal.public.models import AccessRequest  # noqa: F401
+from portal.prosecutor.models import ProsecutorAgency, ProsecutorUpdate  # noqa: F401
 from portal.receipts.models import StoredDocument  # noqa: F401
 from portal.referrals.models import (  # noqa: F401
     InformationRequest, Referral, ReferralEvent, ReferralVersion, ReviewNote, Screening,

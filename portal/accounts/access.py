@@ -23,7 +23,8 @@ STAFF = PROGRAM_ROLES  # coordinator, program administrator: the LEAD program
 
 # What each role may do. Which records it may do it to is narrowed by the queries
 # (referrals.queries.visible_to: a referrer's own, a partner administrator's organization's,
-# program staff every submitted referral).
+# program staff every submitted referral; prosecutor.queries: a prosecutor's office its linked
+# agencies' arrest diversions once decided).
 MAY: dict[str, tuple[Role, ...]] = {
     "refer": PARTNERS,  # start, fill in, send, withdraw and answer for their referrals
     "print": PARTNERS + STAFF,  # a submitted referral's receipts and consent copy
@@ -32,6 +33,8 @@ MAY: dict[str, tuple[Role, ...]] = {
     "act_for_any_holder": (Role.PROGRAM_ADMIN,),  # release or act on another's claim
     "administer_partners": (Role.PROGRAM_ADMIN, Role.PARTNER_ADMIN),  # their organizations' users
     "administer_program": (Role.PROGRAM_ADMIN,),  # organizations, access requests, the audit log
+    # The prosecutor's office: its linked agencies' arrest diversions' outcomes, and nothing else.
+    "see_outcomes": (Role.PROSECUTOR,),
 }
 
 

@@ -13,11 +13,12 @@ class OrgKind(enum.StrEnum):
     LAW_ENFORCEMENT = "law_enforcement"
     COMMUNITY_PARTNER = "community_partner"
     PROGRAM = "program"
+    PROSECUTOR = "prosecutor"  # reads the outcome of its linked agencies' arrest diversions
 
     @property
     def label(self) -> str:
         return {"law_enforcement": "Law-enforcement agency", "community_partner": "Community partner",
-                "program": "LEAD program"}[self.value]
+                "program": "LEAD program", "prosecutor": "Prosecutor's office"}[self.value]
 
 
 class Role(enum.StrEnum):
@@ -25,20 +26,31 @@ class Role(enum.StrEnum):
     PARTNER_ADMIN = "partner_admin"
     COORDINATOR = "coordinator"
     PROGRAM_ADMIN = "program_admin"
+    PROSECUTOR = "prosecutor"  # a prosecutor's office's staff
 
     @property
     def label(self) -> str:
         return {"referrer": "Referrer", "partner_admin": "Partner administrator",
-                "coordinator": "Coordinator", "program_admin": "Program administrator"}[self.value]
+                "coordinator": "Coordinator", "program_admin": "Program administrator",
+                "prosecutor": "Prosecutor's office staff"}[self.value]
 
 
 PARTNER_ROLES = (Role.REFERRER, Role.PARTNER_ADMIN)
 PROGRAM_ROLES = (Role.COORDINATOR, Role.PROGRAM_ADMIN)
 
 
+PROSECUTOR_ROLES = (Role.PROSECUTOR,)
+# The organisations that refer people (a queue's or a report's "partners"): not the program, and
+# not a prosecutor's office, which only reads outcomes.
+PARTNER_KINDS = (OrgKind.LAW_ENFORCEMENT, OrgKind.COMMUNITY_PARTNER)
+
+
 def roles_for(kind: OrgKind) -> tuple[Role, ...]:
-    """Partner organisations hold referrers and their administrators; the program holds its staff."""
-    return PROGRAM_ROLES if kind is OrgKind.PROGRAM else PARTNER_ROLES
+    """Partner organisations hold referrers and their administrators; the program holds its staff;
+    a prosecutor's office its staff, whom program administrators invite (it refers nobody)."""
+    if kind is OrgKind.PROGRAM:
+        return PROGRAM_ROLES
+    return PROSECUTOR_ROLES if kind is OrgKind.PROSECUTOR else PARTNER_ROLES
 
 
 def _enum(cls, name: str | None = None):
@@ -59,7 +71,7 @@ class Organisation(Base):
 
     @property
     def is_partner(self) -> bool:
-        return self.kind is not OrgKind.PROGRAM
+        return self.kind in PARTNER_KINDS
 
 
 class User(Base):

@@ -67,6 +67,9 @@ def navigation() -> list[Item]:
              may("review")),
         Item("reports.index", "Reports", "Referrals, outcomes and racial disparity over a period, "
              "with charts, CSV and PDF.", "See the reports", may("review")),
+        Item("prosecutor.referrals", "Arrest diversions", "The arrest diversions of the police "
+             "agencies you serve: decisions, withdrawals, intake and deadlines, with a CSV.",
+             "See the arrest diversions", may("see_outcomes")),
         Item("admin.organisations", "Organizations", "Add partner organizations and invite their "
              "first users.", "Manage organizations", may("administer_program")),
         Item("admin.access_requests", "Access requests", "Approve or reject organizations asking "

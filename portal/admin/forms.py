@@ -4,6 +4,7 @@ from wtforms import RadioField, StringField
 from wtforms.validators import Optional
 
 from portal.accounts.models import OrgKind, Role, roles_for
+from portal.web.fields import MultiCheckboxField
 from portal.web.forms import PortalForm, at_most, email_address, phone_number, required, strip
 
 
@@ -37,6 +38,17 @@ class RoleForm(PortalForm):
 
     def for_kind(self, kind: OrgKind) -> RoleForm:
         self.role.choices = {r.value: r.label for r in roles_for(kind)}
+        return self
+
+
+class AgenciesForm(PortalForm):
+    """A prosecutor's office: the police agencies whose arrest diversions it receives."""
+
+    agencies = MultiCheckboxField("Police agencies this office serves", coerce=int,
+                                  validators=[Optional()])
+
+    def for_agencies(self, agencies) -> AgenciesForm:
+        self.agencies.choices = [(agency.id, agency.name) for agency in agencies]
         return self
 
 

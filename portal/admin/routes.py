@@ -8,8 +8,13 @@ from portal.accounts import operations as accounts
 from portal.accounts.access import signed_in
 from portal.accounts.models import Organisation, OrgKind, Role
 from portal.admin import operations, queries
-from portal.admin.forms import DecisionForm, InviteForm, OrganisationForm, RoleForm, role_of
+from portal.admin.forms import (
+    AgenciesForm, DecisionForm, InviteForm, OrganisationForm, RoleForm, role_of,
+)
 from portal.audit.operations import record_refusal
+from portal.errors import Refused
+from portal.prosecutor import operations as prosecutor
+from portal.prosecutor import queries as prosecutor_queries
 from portal.public.models import AccessRequest
 from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
@@ -67,7 +72,39 @@ def new_organisation():
 @signed_in(*ADMINS)
 def organisation(organisation_id: int):
     organisation = _organisation_or_404(organisation_id)
-    return render_template("admin/organisation.html", organisation=organisation, now=db.utcnow())
+    return _organisation_page(organisation, _agencies_form(organisation))
+
+
+def _organisation_page(organisation: Organisation, agencies_form: AgenciesForm | None):
+    return render_template("admin/organisation.html", organisation=organisation, now=db.utcnow(),
+                           agencies_form=agencies_form)
+
+
+def _agencies_form(organisation: Organisation, **data) -> AgenciesForm | None:
+    """A prosecutor's office's linked police agencies, for program administrators."""
+    if organisation.kind is not OrgKind.PROSECUTOR or current_user.role is not Role.PROGRAM_ADMIN:
+        return None
+    linked = [agency.id for agency in prosecutor_queries.agencies_of(organisation.id)]
+    form = AgenciesForm(**data) if data else AgenciesForm(agencies=linked)
+    return form.for_agencies(prosecutor_queries.police_agencies())
+
+
+@bp.route("/organisations/<int:organisation_id>/agencies", methods=["POST"])
+@signed_in(Role.PROGRAM_ADMIN)
+@csrf_in_form
+def link_agencies(organisation_id: int):
+    office = _organisation_or_404(organisation_id)
+    form = _agencies_form(office, formdata=request.form) or _refuse(("organisations", office.id))
+    if form.validate_on_submit():
+        try:
+            prosecutor.link_agencies(current_user, office, set(form.agencies.data or ()))
+        except Refused as refused:
+            form.agencies.errors.append(refused.message)
+        else:
+            flash(f"{office.name} now receives the arrest diversions of the agencies ticked.",
+                  "success")
+            return redirect(url_for("admin.organisation", organisation_id=office.id))
+    return _organisation_page(office, form)
 
 
 @bp.route("/organisations/<int:organisation_id>/invite", methods=["GET", "POST"])

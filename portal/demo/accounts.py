@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from portal import db
 from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.prosecutor.models import ProsecutorAgency
 
 PASSWORD = "demo-Lead-portal-2026"
 
@@ -33,7 +34,10 @@ ORGANISATIONS = {
     "Metro Police Department": OrgKind.LAW_ENFORCEMENT,
     "Harbor Outreach": OrgKind.COMMUNITY_PARTNER,
     "LEAD Program (demo)": OrgKind.PROGRAM,
+    "District Attorney's Office": OrgKind.PROSECUTOR,
 }
+# Which police agencies each demo prosecutor's office serves.
+PROSECUTOR_LINKS = {"District Attorney's Office": ("Metro Police Department",)}
 
 ACCOUNTS = (
     DemoAccount("officer@police.demo", "Officer Dana Reyes", Role.REFERRER, "Metro Police Department",
@@ -48,6 +52,8 @@ ACCOUNTS = (
                 phone="303 555 0105"),
     DemoAccount("admin@lead.demo", "Jordan Blake", Role.PROGRAM_ADMIN, "LEAD Program (demo)",
                 phone="303 555 0106"),
+    DemoAccount("prosecutor@da.demo", "Robin Castillo", Role.PROSECUTOR,
+                "District Attorney's Office", phone="303 555 0107"),
 )
 
 
@@ -58,7 +64,17 @@ def load_accounts() -> list[DemoAccount]:
     password_hash = hasher.hash(PASSWORD)
     for account in ACCOUNTS:
         _account(account, organisations[account.organisation], password_hash)
+    db.session().flush()
+    for office, agencies in PROSECUTOR_LINKS.items():
+        _link(organisations[office], [organisations[name] for name in agencies])
     return list(ACCOUNTS)
+
+
+def _link(office: Organisation, agencies: list[Organisation]) -> None:
+    session = db.session()
+    for agency in agencies:
+        if session.get(ProsecutorAgency, (office.id, agency.id)) is None:
+            session.add(ProsecutorAgency(prosecutor_id=office.id, agency_id=agency.id))
 
 
 def _organisation(name: str, kind: OrgKind) -> Organisation:

@@ -11,14 +11,17 @@ import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import exists, func, insert, select, text
 
 from portal import db
-from portal.accounts.models import Organisation, OrgKind, Role, User
+from portal.accounts.models import PARTNER_KINDS, Organisation, OrgKind, Role, User
 from portal.accounts.tokens import readable_code
 from portal.eligibility import Ruleset, default_ruleset
+from portal.prosecutor.fields import CHANGES, DEADLINE_EXTENDED
+from portal.prosecutor.models import ProsecutorUpdate
 from portal.referrals.models import Referral
 from portal.reports.cells import rebuild
+from portal.referrals.states import Status
 from portal.reports.models import ReferralCharge
 from portal.reports.values import charge_rows, reporting_values
 from portal.review.search import search_names
@@ -65,11 +68,26 @@ def generate(count: int, *, seed: int = 2026, today: date | None = None) -> int:
         _insert(rows, ruleset)
     # Written around the submission's listeners: the report's cells are recounted in one go.
     rebuild(db.session())
+    _prosecutor_updates()
     # Fresh statistics, as a database in service has: the planner then reads only open rows.
     for table in ("referrals", "referral_charges", "report_cells", "report_day_cells",
                   "report_charge_cells"):
         db.session().execute(text(f"ANALYZE {table}"))
     return count
+
+
+def _prosecutor_updates() -> None:
+    """Each generated arrest diversion's latest change the prosecutor's office is told of: bulk
+    rows never pass through transition(), whose event writes it for a real one."""
+    updates = ProsecutorUpdate.__table__
+    told = [Status(change) for change in CHANGES if change != DEADLINE_EXTENDED]
+    source = select(Referral.id, Referral.organisation_id, Referral.status,
+                    func.coalesce(Referral.decided_at, Referral.updated_at)).where(
+        Referral.route == "arrest_diversion", Referral.status.in_(told),
+        ~exists().where(updates.c.referral_id == Referral.id))
+    db.session().execute(insert(updates).from_select(
+        ["referral_id", "agency_id", "change", "changed_at"], source))
+    db.session().execute(text("ANALYZE prosecutor_updates"))
 
 
 def _ruleset() -> Ruleset:
@@ -128,7 +146,7 @@ def _copy_value(value, column_type):
 def _partners() -> list[tuple[Organisation, User]]:
     pairs = []
     for organisation in db.session().scalars(select(Organisation).where(
-            Organisation.kind != OrgKind.PROGRAM)):
+            Organisation.kind.in_(PARTNER_KINDS))):
         referrer = next((u for u in organisation.users if u.role is Role.REFERRER), None)
         if referrer is not None:
             pairs.append((organisation, referrer))

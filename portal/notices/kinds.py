@@ -64,6 +64,10 @@ NOTICES: dict[str, Notice] = {notice.code: notice for notice in (
     Notice("partner_replied", "A partner answers a coordinator's question",
            "Referral {reference}: the partner has answered",
            {Role.COORDINATOR: REQUIRED}),
+    Notice("prosecutor_update", "An arrest diversion of your agencies is accepted, declined, "
+           "withdrawn, completes or misses intake, or has its intake deadline extended",
+           "Arrest diversion {reference}: its status has changed",
+           {Role.PROSECUTOR: REQUIRED}),
     Notice("digest", "A weekday digest: unclaimed referrals and intake deadlines due soon",
            "LEAD referrals: your digest for {day}",
            {Role.COORDINATOR: OPTIONAL_ON}),

@@ -18,18 +18,22 @@ import enum
 from datetime import date
 
 from portal.accounts.access import PARTNERS, STAFF
+from portal.accounts.models import Role
 from portal.consent.models import ConsentStatus
 from portal.consent.operations import effective_status, flags
+from portal.referrals.answers import ARREST
 
 
 class Audience(enum.StrEnum):
     REFERRING_PARTNER = "referring_partner"  # referrer, partner administrator of the referrer's org
     PROGRAM = "program"  # coordinators and program administrators
+    PROSECUTOR = "prosecutor"  # a prosecutor's office linked to the referring police agency
     NOBODY = "nobody"
 
 
 class Part(enum.StrEnum):
     REFERENCE = "reference"  # the reference number and the status, with its date
+    CASE = "case"  # the agency, incident number, arrest date, charges (labels), intake deadline
     ANSWERS = "answers"  # every answer the partner entered, and its screening
     PARTNER_TEXT = "partner_text"  # what the partner wrote: its note, withdrawal reason, answers
     DECISION = "decision"  # the decision, its reason as a code's label, the message to the partner
@@ -45,10 +49,17 @@ class Part(enum.StrEnum):
 SEES: dict[Audience, frozenset[Part]] = {
     Audience.REFERRING_PARTNER: frozenset(Part) - {Part.INTERNAL},
     Audience.PROGRAM: frozenset(Part),
+    # What the arrest-diversion consent says the office gets: whether the person finished intake
+    # and is taking part, about the charges it holds (portal/prosecutor/fields.py).
+    Audience.PROSECUTOR: frozenset({Part.REFERENCE, Part.CASE}),
     Audience.NOBODY: frozenset(),
 }
-# What the referring partner still sees once the person's consent no longer allows disclosure.
+# What the referring partner still sees once the person's consent no longer allows disclosure;
+# the prosecutor's office keeps the reference and the last status it was told.
 AFTER_CONSENT_ENDS = frozenset({Part.REFERENCE, Part.CONSENT, Part.CONSENT_COPY})
+
+ENDS_WITH_CONSENT = frozenset({Audience.REFERRING_PARTNER, Audience.PROSECUTOR})
+
 
 def audience_of(user, referral) -> Audience:
     """Who ``user`` is to ``referral``: the queries have already narrowed which referrals a
@@ -58,6 +69,8 @@ def audience_of(user, referral) -> Audience:
     if user.role in PARTNERS and (referral.referrer_id == user.id
                                   or referral.organisation_id == user.organisation_id):
         return Audience.REFERRING_PARTNER
+    if user.role is Role.PROSECUTOR and referral.route == ARREST:
+        return Audience.PROSECUTOR  # prosecutor.queries has narrowed it to a linked agency's
     return Audience.NOBODY
 
 
@@ -74,8 +87,11 @@ def consent_ended_for(referral_ids: list[int], today: date) -> set[int]:
 
 
 def visible_parts(user, referral, consent, today: date) -> frozenset[Part]:
+    return parts_for(user, referral, consent_ended(consent, today))
+
+
+def parts_for(user, referral, ended: bool) -> frozenset[Part]:
+    """``visible_parts`` for a list page that has looked up whether each consent has ended."""
     audience = audience_of(user, referral)
     parts = SEES[audience]
-    if audience is Audience.REFERRING_PARTNER and consent_ended(consent, today):
-        parts = parts & AFTER_CONSENT_ENDS
-    return parts
+    return parts & AFTER_CONSENT_ENDS if audience in ENDS_WITH_CONSENT and ended else parts

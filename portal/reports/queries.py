@@ -17,7 +17,7 @@ from sqlalchemy import Select, false, func, literal_column, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from portal import db
-from portal.accounts.models import Organisation, OrgKind
+from portal.accounts.models import PARTNER_KINDS, Organisation
 from portal.reports.cells import DECISION, INTAKE, LEVEL_BITS, levels_in
 from portal.reports.models import ReportCell, ReportChargeCell, ReportDayCell
 from portal.reports.sql import month_of
@@ -163,7 +163,7 @@ def levels(criteria: Criteria) -> list[LevelRow]:
 def partners() -> dict[int, str]:
     """Partner organisations by id, for the filter and the partner table."""
     rows = db.session().execute(select(Organisation.id, Organisation.name)
-                                .where(Organisation.kind != OrgKind.PROGRAM)
+                                .where(Organisation.kind.in_(PARTNER_KINDS))
                                 .order_by(Organisation.name)).all()
     return {row.id: row.name for row in rows}
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import defer, joinedload, lazyload
 
 from portal import db
 from portal.accounts.access import may
-from portal.accounts.models import Organisation, User
+from portal.accounts.models import PARTNER_KINDS, Organisation, User
 from portal.audit.models import AuditEvent
 from portal.db import UTCDateTime
 from portal.referrals.models import Referral, ReviewNote
@@ -184,7 +184,7 @@ def next_claimable() -> Select:
 
 def partners() -> list[Organisation]:
     return list(db.session().scalars(select(Organisation).where(
-        Organisation.kind != "program").order_by(Organisation.name)))
+        Organisation.kind.in_(PARTNER_KINDS)).order_by(Organisation.name)))
 
 
 def coordinators() -> list[User]:
