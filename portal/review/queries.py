@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm import aliased
 
 from portal import db
 from portal.accounts.access import may
@@ -63,11 +63,21 @@ class Cursor:
             return None
 
 
+CLAIMED_BY = aliased(User, name="claimed_by")
+# What a queue row shows and what paging and the duplicate flag read: plain rows, not entities
+# (no answers, no referrer, no identity map), the partner's and the holder's names joined in.
+LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral.route,
+                  Referral.status, Referral.screening_decision, Referral.submitted_at,
+                  Referral.intake_deadline, Referral.respond_by, Referral.date_of_birth,
+                  Referral.search_names, Organisation.name.label("partner"),
+                  CLAIMED_BY.name.label("claimed_by"))
+
+
 def _listed(statuses: tuple[Status, ...]) -> Select:
-    # The queue shows no answers and no referrer: leave them out of every row it reads.
-    return (select(Referral).where(Referral.status.in_(statuses))
-            .options(defer(Referral.answers), lazyload(Referral.referrer),
-                     joinedload(Referral.claimed_by)))
+    return (select(*LISTED_COLUMNS)
+            .join(Organisation, Organisation.id == Referral.organisation_id)
+            .outerjoin(CLAIMED_BY, CLAIMED_BY.id == Referral.claimed_by_id)
+            .where(Referral.status.in_(statuses)))
 
 
 def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
@@ -93,7 +103,7 @@ def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
 
 
 def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None = None,
-          limit: int = PAGE_SIZE) -> list[Referral]:
+          limit: int = PAGE_SIZE) -> list:
     """One page of the queue, by keyset: the rows after ``after`` in queue order (no OFFSET)."""
     query = _filtered(user, criteria, today)
     if after is not None:
@@ -102,10 +112,10 @@ def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None =
         cursor = tuple_(after.due, after.submitted_at, after.id,
                         types=[Date(), UTCDateTime(), Integer()])
         query = query.where(tuple_(*QUEUE_ORDER) > cursor)
-    return list(db.session().scalars(query.order_by(*QUEUE_ORDER).limit(limit)))
+    return db.session().execute(query.order_by(*QUEUE_ORDER).limit(limit)).all()
 
 
-def _days(count: int) -> str:
+def days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
@@ -138,28 +148,12 @@ class Deadline:
     def words(self) -> str:
         """"Overdue by 2 days", "Due today" or "3 days left"."""
         if self.overdue:
-            return f"Overdue by {_days(-self.days_left)}"
-        return "Due today" if self.days_left == 0 else f"{_days(self.days_left)} left"
+            return f"Overdue by {days(-self.days_left)}"
+        return "Due today" if self.days_left == 0 else f"{days(self.days_left)} left"
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    referral: Referral
-    waiting: str  # since it was sent: "today", "1 day", "4 days"
-    deadline: Deadline | None
-
-
-def queue_rows(referrals: list[Referral], today: date) -> list[QueueRow]:
-    """What each queue row shows beside the referral, worked out here rather than in the page."""
-    rows = []
-    for referral in referrals:
-        waited = (today - referral.submitted_at.date()).days
-        rows.append(QueueRow(referral, "today" if waited == 0 else _days(waited),
-                             Deadline.of(referral.intake_deadline, today)))
-    return rows
-
-
-def cursor_after(referral: Referral) -> Cursor:
+def cursor_after(referral) -> Cursor:
+    """``referral``: a Referral or a row of the queue."""
     return Cursor(referral.intake_deadline or referral.respond_by or NO_DEADLINE,
                   referral.submitted_at, referral.id)
 
