@@ -119,6 +119,7 @@ def _listen_to_events() -> None:
 def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.navigation import navigation
     from portal.consent.operations import effective_status
+    from portal.home.needs_you import needs_you
     from portal.referrals.answers import of
     from portal.web import dates
 
@@ -129,4 +130,4 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
-                "consent_status": effective_status, "answers_of": of}
+                "consent_status": effective_status, "answers_of": of, "needs_you": needs_you}
