@@ -147,7 +147,7 @@ def measure(size: int, runs: int, database: str | None = None) -> dict:
         return _measure_apart(database, runs)
     url, drop = fresh_postgres()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32),
-           "LEAD_ENV": "development"}
+           "LEAD_ENV": "development", "PYTHONPATH": str(HERE.parent.parent)}
     env.pop("TEST_DATABASE_URL", None)
     try:
         with tempfile.TemporaryDirectory() as workdir:
