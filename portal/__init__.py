@@ -121,11 +121,12 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.consent.operations import effective_status
     from portal.home.needs_you import needs_you
     from portal.referrals.answers import of
-    from portal.web import dates
+    from portal.web import dates, urls
 
     ruleset = app.extensions["portal.ruleset"]
     app.add_template_filter(lambda code: ruleset.route_labels.get(code, code), "route_label")
     dates.init_app(app)
+    urls.init_app(app)
 
     @app.context_processor
     def helpers():

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import url_for
 
 from portal.consent.models import ConsentFlag
 from portal.review.queries import Deadline, days
+from portal.web.urls import fixed_url
 
 SCREENING = {"eligible": "Eligible", "ineligible": "Ineligible", "needs_review": "Needs review"}
 
@@ -38,7 +38,7 @@ class QueueRow:
 
 def referral_link_prefix() -> str:
     """``/review/referrals/`` (under whatever root the app is served at): a row's link adds its id."""
-    return url_for("review.referral", referral_id=0).removesuffix("0")
+    return fixed_url("review.referral", referral_id=0).removesuffix("0")
 
 
 def queue_rows(found, today: date, *, route_labels: dict[str, str], duplicates: set[int],

@@ -25,6 +25,7 @@ from portal.review.forms import (
 )
 from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
+from portal.web.urls import fixed_url
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -43,7 +44,7 @@ def queue():
                               duplicates=duplicates.flagged(found), back_suffix=_back_suffix(),
                               consent_flags=consent_flags([r.id for r in found], today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
-                           counts=queries.counts(), queue_url=url_for("review.queue"))
+                           counts=queries.counts(), queue_url=fixed_url("review.queue"))
 
 
 def _page(criteria: queries.QueueFilter):
