@@ -81,8 +81,9 @@ def _measure_in_process(url: str, runs: int) -> dict:
             search(q)
         names = _timed(search, NAMES, runs)
         baseline = _timed(search, [r.replace("-", "").lower() for r in references], runs)
-        statement = queries._filtered(None, queries.QueueFilter(q="maria garcia"), date.today())
-        compiled = statement.order_by(*queries.QUEUE_ORDER).limit(51).compile(
+        statement = queries.queue_statement(None, queries.QueueFilter(q="maria garcia"),
+                                            date.today(), limit=queries.PAGE_SIZE + 1)
+        compiled = statement.compile(
             dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
         # Literal values, no parameters: the driver must not read "%" as a placeholder.
         sql = str(compiled).replace("%%", "%")
