@@ -7,12 +7,14 @@ navigation) asked it about fifteen times a request for the same answers. Only pa
 
 from __future__ import annotations
 
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 
 _built: dict[tuple, str] = {}
 
 
 def fixed_url(endpoint: str, **values) -> str:
+    if not has_request_context():  # a command's render: no root to key on, and no hurry
+        return url_for(endpoint, **values)
     key = (request.script_root, endpoint, tuple(sorted(values.items())))
     found = _built.get(key)
     if found is None:

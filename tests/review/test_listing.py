@@ -67,3 +67,16 @@ def test_rows_written_in_python_match_the_template_they_replace(app, back_suffix
                                            consent_flags=flags, back_suffix=back_suffix))
     assert "&lt;O&#39;Neil&gt;" in after and "Possible duplicate" in after
     assert after == before
+
+
+def test_fixed_urls_are_what_url_for_says_under_any_root(app):
+    from flask import url_for
+
+    from portal.web.urls import fixed_url
+
+    for root in ("", "/portal"):
+        with app.test_request_context("/review/", base_url=f"http://localhost{root}"):
+            assert fixed_url("review.queue") == url_for("review.queue") == f"{root}/review/"
+            assert fixed_url("static", filename="css/portal.css") == url_for(
+                "static", filename="css/portal.css")
+            assert listing.referral_link_prefix() == f"{root}/review/referrals/"
