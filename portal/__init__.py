@@ -125,17 +125,19 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.casework import queries as casework, section as casework_section
     from portal.casework.vocabulary import method_label, outcome_label
     from portal.consent.operations import effective_status
+    from portal.home.needs_you import needs_you
     from portal.referrals.answers import of
-    from portal.web import dates
+    from portal.web import dates, urls
 
     ruleset = app.extensions["portal.ruleset"]
     app.add_template_filter(lambda code: ruleset.route_labels.get(code, code), "route_label")
     dates.init_app(app)
+    urls.init_app(app)
 
     @app.context_processor
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
-                "consent_status": effective_status, "answers_of": of,
+                "consent_status": effective_status, "answers_of": of, "needs_you": needs_you,
                 "casework_of": casework_section.of, "attempt_words": casework.attempt_words,
                 "attempt_method": lambda a: method_label(a.method),
                 "attempt_outcome": lambda a: outcome_label(a.outcome)}

@@ -23,7 +23,7 @@ LAYERS = (
     ("web", "db", "config"),
     ("accounts", "audit", "notifications"),
     ("consent", "referrals", "public"),
-    ("review", "receipts", "reports", "audit_log", "notices", "casework", "prosecutor"),
+    ("review", "receipts", "reports", "audit_log", "notices", "casework", "prosecutor", "home"),
     ("api", "admin", "demo", "cli", "screening_commands", "models", "portal"),
 )
 LAYER_OF = {unit: level for level, units in enumerate(LAYERS) for unit in units}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import request
 from flask_login import current_user
 
 from portal.accounts.access import may
 from portal.accounts.models import Role
+from portal.web.urls import fixed_url
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Item:
 
     @property
     def url(self) -> str:
-        return url_for(self.endpoint, **dict(self.kwargs))
+        return fixed_url(self.endpoint, **dict(self.kwargs))
 
     @property
     def current(self) -> bool:

@@ -115,6 +115,11 @@ def sign_out(user: User) -> None:
     audit.record("sign_out", actor=user)
 
 
+def looked_at_home(user: User) -> None:
+    """The home page was shown: what it called new is no longer new next time."""
+    user.home_seen_at = db.utcnow()
+
+
 def sign_out_other_sessions(user: User) -> int:
     ended = sessions.end_others(user, "signed out elsewhere")
     audit.record("sessions.others_ended", actor=user, subject=user, detail={"ended": ended})

@@ -74,7 +74,10 @@ def sign_out():
 @bp.route("/home")
 @signed_in()
 def home():
-    return render_template("accounts/home.html")
+    # The page first, with what changed since the last look; then the mark moves to now.
+    page = render_template("accounts/home.html")
+    operations.looked_at_home(current_user)
+    return page
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])

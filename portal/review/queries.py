@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_, union
+from sqlalchemy.orm import aliased
 
 from portal import db
 from portal.accounts.access import may
@@ -63,11 +63,21 @@ class Cursor:
             return None
 
 
+CLAIMED_BY = aliased(User, name="claimed_by")
+# What a queue row shows and what paging and the duplicate flag read: plain rows, not entities
+# (no answers, no referrer, no identity map), the partner's and the holder's names joined in.
+LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral.route,
+                  Referral.status, Referral.screening_decision, Referral.submitted_at,
+                  Referral.intake_deadline, Referral.respond_by, Referral.date_of_birth,
+                  Referral.search_names, Organisation.name.label("partner"),
+                  CLAIMED_BY.name.label("claimed_by"))
+
+
 def _listed(statuses: tuple[Status, ...]) -> Select:
-    # The queue shows no answers and no referrer: leave them out of every row it reads.
-    return (select(Referral).where(Referral.status.in_(statuses))
-            .options(defer(Referral.answers), lazyload(Referral.referrer),
-                     joinedload(Referral.claimed_by)))
+    return (select(*LISTED_COLUMNS)
+            .join(Organisation, Organisation.id == Referral.organisation_id)
+            .outerjoin(CLAIMED_BY, CLAIMED_BY.id == Referral.claimed_by_id)
+            .where(Referral.status.in_(statuses)))
 
 
 def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
@@ -75,8 +85,6 @@ def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
         query = _listed((Status(criteria.status),))
     else:
         query = _listed(LISTED_STATUSES if criteria.q else QUEUE_STATUSES)
-    if criteria.q:
-        query = query.where(search.condition(criteria.q))
     if criteria.route:
         query = query.where(Referral.route == criteria.route)
     if criteria.screening:
@@ -92,9 +100,12 @@ def _filtered(user: User, criteria: QueueFilter, today: date) -> Select:
     return query
 
 
-def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None = None,
-          limit: int = PAGE_SIZE) -> list[Referral]:
-    """One page of the queue, by keyset: the rows after ``after`` in queue order (no OFFSET)."""
+def queue_statement(user: User, criteria: QueueFilter, today: date, after: Cursor | None = None,
+                    limit: int = PAGE_SIZE, meanings: list | None = None) -> Select:
+    """One page of the queue, by keyset: the rows after ``after`` in queue order (no OFFSET).
+    A search is one page per meaning of the query (portal/review/search.py), each read by its
+    own index and cut to a page, then joined by UNION and cut again: a name found in thousands
+    of rows is sorted where it is read, and no row is read twice."""
     query = _filtered(user, criteria, today)
     if after is not None:
         # Typed as the columns: an aware datetime left to itself is bound as TIMESTAMP WITH TIME
@@ -102,10 +113,27 @@ def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None =
         cursor = tuple_(after.due, after.submitted_at, after.id,
                         types=[Date(), UTCDateTime(), Integer()])
         query = query.where(tuple_(*QUEUE_ORDER) > cursor)
-    return list(db.session().scalars(query.order_by(*QUEUE_ORDER).limit(limit)))
+    if not criteria.q:
+        return query.order_by(*QUEUE_ORDER).limit(limit)
+    pages = [select(query.where(meaning).order_by(*QUEUE_ORDER).limit(limit).subquery())
+             for meaning in meanings or search.conditions(criteria.q)]
+    found = union(*pages).subquery()
+    due = func.coalesce(found.c.intake_deadline, found.c.respond_by, literal(NO_DEADLINE))
+    return select(found).order_by(due, found.c.submitted_at, found.c.id).limit(limit)
 
 
-def _days(count: int) -> str:
+def queue(user: User, criteria: QueueFilter, today: date, after: Cursor | None = None,
+          limit: int = PAGE_SIZE) -> list:
+    found = db.session().execute(queue_statement(user, criteria, today, after, limit)).all()
+    close = None if found or not criteria.q else search.close_spellings(criteria.q)
+    if close is None:
+        return found
+    # Nothing found as typed: a second read for names spelt close to it (PostgreSQL only).
+    return db.session().execute(
+        queue_statement(user, criteria, today, after, limit, meanings=[close])).all()
+
+
+def days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
 
@@ -138,28 +166,12 @@ class Deadline:
     def words(self) -> str:
         """"Overdue by 2 days", "Due today" or "3 days left"."""
         if self.overdue:
-            return f"Overdue by {_days(-self.days_left)}"
-        return "Due today" if self.days_left == 0 else f"{_days(self.days_left)} left"
+            return f"Overdue by {days(-self.days_left)}"
+        return "Due today" if self.days_left == 0 else f"{days(self.days_left)} left"
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    referral: Referral
-    waiting: str  # since it was sent: "today", "1 day", "4 days"
-    deadline: Deadline | None
-
-
-def queue_rows(referrals: list[Referral], today: date) -> list[QueueRow]:
-    """What each queue row shows beside the referral, worked out here rather than in the page."""
-    rows = []
-    for referral in referrals:
-        waited = (today - referral.submitted_at.date()).days
-        rows.append(QueueRow(referral, "today" if waited == 0 else _days(waited),
-                             Deadline.of(referral.intake_deadline, today)))
-    return rows
-
-
-def cursor_after(referral: Referral) -> Cursor:
+def cursor_after(referral) -> Cursor:
+    """``referral``: a Referral or a row of the queue."""
     return Cursor(referral.intake_deadline or referral.respond_by or NO_DEADLINE,
                   referral.submitted_at, referral.id)
 
@@ -182,9 +194,10 @@ def next_claimable() -> Select:
     return query
 
 
-def partners() -> list[Organisation]:
-    return list(db.session().scalars(select(Organisation).where(
-        Organisation.kind.in_(PARTNER_KINDS)).order_by(Organisation.name)))
+def partners() -> list:
+    """Each partner organization's id and name (rows, not entities: the filter needs no more)."""
+    return db.session().execute(select(Organisation.id, Organisation.name).where(
+        Organisation.kind.in_(PARTNER_KINDS)).order_by(Organisation.name)).all()
 
 
 def coordinators() -> list[User]:

@@ -19,13 +19,14 @@ from portal.referrals import presenter
 from portal.referrals.corrections import correctable_steps
 from portal.referrals import queries as referral_queries
 from portal.referrals.answers import of
-from portal.review import duplicates, operations, queries, versions
+from portal.review import duplicates, listing, operations, queries, versions
 from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
     RequestInformationForm,
 )
 from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
+from portal.web.urls import fixed_url
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -38,12 +39,13 @@ def _ruleset():
 @allowed_to("review")
 def queue():
     form = _filter_form()
-    rows, next_url = _page(_criteria(form))
-    return render_template("review/queue.html", form=form, next_url=next_url,
-                           rows=queries.queue_rows(rows, date.today()), counts=queries.counts(),
-                           ruleset=_ruleset(), back_suffix=_back_suffix(),
-                           duplicates=duplicates.flagged(rows),
-                           consent_flags=consent_flags([r.id for r in rows], date.today()))
+    found, next_url = _page(_criteria(form))
+    today = date.today()
+    rows = listing.queue_rows(found, today, route_labels=_ruleset().route_labels,
+                              duplicates=duplicates.flagged(found), back_suffix=_back_suffix(),
+                              consent_flags=consent_flags([r.id for r in found], today))
+    return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
+                           counts=queries.counts(), queue_url=fixed_url("review.queue"))
 
 
 def _page(criteria: queries.QueueFilter):

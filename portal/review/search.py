@@ -2,7 +2,8 @@
 
 Names are searched in a column kept at submission (``referrals.search_names``: every name the
 person gave, folded), so a search reads no JSON. On PostgreSQL a trigram index serves it and
-forgives spelling too (``%``, pg_trgm's similarity); SQLite matches every word of the query."""
+forgives spelling too when no name holds every word (``<%``, pg_trgm's word similarity, asked
+only once the exact words found nothing); SQLite matches every word of the query."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import Column, Index, String, and_, or_, update
+from sqlalchemy import Column, Index, String, and_, literal, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import db, events
@@ -64,25 +65,45 @@ def birth_date(text: str) -> date | None:
         return None
 
 
-def _name_match(folded: str):
-    words = [Referral.search_names.like(f"%{word}%") for word in folded.split()]
-    if db.session().get_bind().dialect.name == "postgresql":
-        # Every word, or close enough to the whole (a typo, a letter missing): both use the index.
-        return or_(and_(*words), Referral.search_names.op("%")(folded))
-    return and_(*words)
+def _every_word(folded: str):
+    return and_(*(Referral.search_names.like(f"%{word}%") for word in folded.split()))
 
 
-def condition(query: str):
-    """What a typed query means: a reference, a date of birth, an incident number or a name."""
+def _name(text: str) -> str | None:
+    """The query folded as names are kept, if it can be a name (a name has no digits)."""
+    folded = fold(text)
+    return folded if folded and not any(c.isdigit() for c in folded) else None
+
+
+def close_spellings(query: str):
+    """On PostgreSQL, for a name no referral holds every word of: names close to it (a typo, a
+    letter missing), through the trigram index. None elsewhere, or for what is not a name.
+
+    Word similarity (``<%``, pg_trgm's threshold 0.6) compares the typed name with the closest
+    stretch of the column, so other names kept beside it do not dilute it; plain similarity
+    (``%``, 0.3) over the whole column found every Maria and every García, a hundred thousand
+    rows to read and sort at a million referrals."""
     text = " ".join(query.split())
-    found = REFERENCE.match(text.upper())
+    folded = _name(text) if birth_date(text) is None else None
+    if folded is None or db.session().get_bind().dialect.name != "postgresql":
+        return None
+    return literal(folded).op("<%")(Referral.search_names)
+
+
+def conditions(query: str) -> list:
+    """What a typed query may mean, each a condition of its own: a date of birth; else an
+    incident number, a reference, a name. The queue reads each by its own index and joins the
+    pages (portal/review/queries.py): inside one OR, the name's trigram index and the
+    reference's unique index served neither well."""
+    text = " ".join(query.split())
     born = birth_date(text)
     if born is not None:
-        return Referral.date_of_birth == born
+        return [Referral.date_of_birth == born]
+    found = REFERENCE.match(text.upper())
     matches = [Referral.incident_number == text.upper()]
     if found:
         matches.append(Referral.reference == "-".join(found.groups()))
-    folded = fold(text)
+    folded = _name(text)
     if folded:
-        matches.append(_name_match(folded))
-    return or_(*matches)
+        matches.append(_every_word(folded))
+    return matches

@@ -289,6 +289,9 @@ class PortalSite:
             "SECRET_KEY": secrets.token_hex(32),
             "LEAD_ENV": "development",
             "RATELIMIT_ENABLED": "0",
+            # The command line (lead-portal) imports this checkout's portal, as gunicorn does
+            # (--chdir): the venv's editable install may point at another checkout.
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
             **(extra_env or {}),
         }
         self.env.pop("TEST_DATABASE_URL", None)

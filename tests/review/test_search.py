@@ -79,3 +79,15 @@ def test_the_referral_page_links_back_to_the_list_it_came_from(make, signed_in, 
     back = page.soup.select_one(".portal-back a")["href"]
     assert back == "/review/?q=lee+park&status=declined"
     assert references_on(browser.get(back)) == [referral.reference]
+
+
+def test_a_typo_finds_the_name_on_postgresql_but_not_every_namesake(make, signed_in, officer,
+                                                                    casey, is_postgres):
+    """When no name holds every word typed, PostgreSQL's trigram similarity forgives a letter;
+    it does not bring back every Maria and every García (the threshold is raised for that)."""
+    wanted = make.referral(by=officer, legal_name="María García", date_of_birth=BORN)
+    make.referral(by=officer, legal_name="Maria Lopez")
+    make.referral(by=officer, legal_name="Pat García")
+    browser = signed_in(casey)
+    assert _found(browser, "maria garcia") == [wanted.reference], "every word: only her"
+    assert _found(browser, "Maria Garsia") == ([wanted.reference] if is_postgres else [])
