@@ -120,6 +120,7 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.accounts.navigation import navigation
     from portal.consent.operations import effective_status
     from portal.referrals.answers import of
+    from portal.referrals.standing import status_label
     from portal.web import dates
 
     ruleset = app.extensions["portal.ruleset"]
@@ -129,4 +130,5 @@ def _register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
-                "consent_status": effective_status, "answers_of": of}
+                "consent_status": effective_status, "answers_of": of,
+                "status_label": status_label}

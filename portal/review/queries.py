@@ -14,7 +14,7 @@ from portal.accounts.access import may
 from portal.accounts.models import Organisation, User
 from portal.audit.models import AuditEvent
 from portal.db import UTCDateTime
-from portal.referrals.models import Referral, ReviewNote
+from portal.referrals.models import DeadlineExtension, Referral, ReviewNote
 from portal.referrals.states import Status
 from portal.review import search
 
@@ -228,3 +228,9 @@ def history(referral: Referral) -> list[HistoryEntry]:
             what += f" to {people[hold.detail['to']].name}"
         entries.append(HistoryEntry(hold.at, what, people.get(hold.user_id)))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def extensions(referral: Referral) -> list[DeadlineExtension]:
+    """The referral's deadline extensions, oldest first (program staff only: their reasons)."""
+    return list(db.session().scalars(select(DeadlineExtension).where(
+        DeadlineExtension.referral_id == referral.id).order_by(DeadlineExtension.id)))
