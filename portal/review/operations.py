@@ -215,7 +215,7 @@ def mark_missed_deadlines(today: date) -> list[Referral]:
     overdue = db.session().scalars(
         select(Referral).where(Referral.status == Status.ACCEPTED,
                                Referral.intake_deadline < today).order_by(Referral.id)
-        .with_for_update(skip_locked=True)).all()
+        .with_for_update(skip_locked=True, of=Referral)).all()
     for referral in overdue:
         transition(None, referral, Status.INTAKE_MISSED, SYSTEM,
                    note=f"Intake deadline {referral.intake_deadline.isoformat()} passed")
