@@ -27,6 +27,9 @@ CLOSED_STATUSES = (Status.INTAKE_COMPLETED, Status.INTAKE_MISSED, Status.DECLINE
 LISTED_STATUSES = QUEUE_STATUSES + CLOSED_STATUSES  # every status but draft
 CLAIMABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 NO_DEADLINE = date(9999, 12, 31)
+# The statuses whose intake deadline still runs.
+RUNNING = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION,
+                     Status.ACCEPTED})
 # Nearest deadline first, then the oldest: the intake deadline (arrest diversion), else the
 # response target (social contact), so that neither route waits behind all of the other; a
 # referral with neither comes after those with one.
@@ -122,6 +125,12 @@ class Deadline:
     def of(cls, due: date | None, today: date) -> Deadline | None:
         return cls(due, (due - today).days) if due else None
 
+    @classmethod
+    def running(cls, referral: Referral, today: date) -> Deadline | None:
+        """The deadline while it runs (sent or accepted, intake to come); None once the
+        referral is closed, whose deadline is no longer anyone's to meet."""
+        return cls.of(referral.intake_deadline if referral.status in RUNNING else None, today)
+
     @property
     def overdue(self) -> bool:
         return self.days_left < 0
@@ -155,7 +164,7 @@ def queue_rows(referrals: list[Referral], today: date) -> list[QueueRow]:
     for referral in referrals:
         waited = (today - referral.submitted_at.date()).days
         rows.append(QueueRow(referral, "today" if waited == 0 else _days(waited),
-                             Deadline.of(referral.intake_deadline, today)))
+                             Deadline.running(referral, today)))
     return rows
 
 

@@ -132,7 +132,7 @@ def _render(item, status: int = 200, **forms):
     shown = next(iter(forms.values()), None)
     return render_template(
         "review/referral.html", referral=item, today=date.today(), form=shown,
-        deadline=queries.Deadline.of(item.intake_deadline, date.today()),
+        deadline=queries.Deadline.running(item, date.today()),
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),

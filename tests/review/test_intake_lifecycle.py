@@ -172,3 +172,14 @@ def test_accepting_before_the_deadline_asks_nothing(make, session, signed_in, of
     assert browser.get(review_url(referral.id)).soup.find(id="past-deadline") is None
     act(browser, referral.id, "accept", status=302)
     assert fresh(session, Referral, referral.id).status is Status.ACCEPTED
+
+
+def test_a_closed_referral_is_not_flagged_overdue(make, session, signed_in, officer, casey):
+    referral = make.referral(by=officer, status=Status.DECLINED, decider=casey,
+                             intake_deadline=TODAY - timedelta(days=9))
+    browser = signed_in(casey)
+    [row] = [r for r in queue_rows(browser.get(f"/review/?q={referral.reference}"))
+             if r["Reference"] == referral.reference]
+    assert "Overdue" not in row["Intake deadline"]
+    page = browser.get(review_url(referral.id))
+    assert "overdue" not in page.soup.find(id="status").parent.get_text().lower()
