@@ -183,3 +183,19 @@ def test_a_closed_referral_is_not_flagged_overdue(make, session, signed_in, offi
     assert "Overdue" not in row["Intake deadline"]
     page = browser.get(review_url(referral.id))
     assert "overdue" not in page.soup.find(id="status").parent.get_text().lower()
+
+
+def test_the_daily_job_applies_a_pending_revocation_once(make, app, session, signed_in, officer):
+    referral = make.referral(by=officer)
+    browser = signed_in(officer)
+    browser.submit(f"/referrals/{referral.id}/consent/revoke",
+                   {"requested_on": f"{TODAY.month}/{TODAY.day}/{TODAY.year}",
+                    "method": "in_writing"}, status=302)
+    day = fresh(session, Referral, referral.id).intake_deadline.isoformat()
+    runner = app.test_cli_runner()
+    assert runner.invoke(deadlines, ["--on", day]).output.splitlines()[1] == \
+        "1 revocation(s) took effect."
+    assert runner.invoke(deadlines, ["--on", day]).output.splitlines()[1] == \
+        "0 revocation(s) took effect."
+    consent = session.scalar(select(Consent).where(Consent.referral_id == referral.id))
+    assert len(audit_rows(session, "consent.revocation_effective", object_id=str(consent.id))) == 1
