@@ -89,6 +89,9 @@ setup: $(TEST_STAMP) $(USWDS_STAMP)
 run: export FLASK_RUN_HOST = $(HOST)
 run: export FLASK_RUN_PORT = $(PORT)
 run: export PROGRAM_TIMEZONE ?= America/Denver
+run: export INTAKE_ADDRESS ?= 1550 Lincoln Street, Denver (demo address)
+run: export INTAKE_HOURS ?= Monday to Friday, 9 a.m. to 4 p.m., no appointment needed
+run: export INTAKE_HOURS_ES ?= De lunes a viernes, de 9 a. m. a 4 p. m., sin cita
 run: $(APP_STAMP) $(USWDS_STAMP)
 	mkdir -p instance
 	$(PORTAL) db upgrade

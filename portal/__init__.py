@@ -127,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
     from portal.consent.operations import effective_status
     from portal.home.needs_you import needs_you
     from portal.referrals.answers import of
+    from portal.referrals.standing import status_label
     from portal.web import dates, urls
 
     ruleset = app.extensions["portal.ruleset"]
@@ -138,6 +139,7 @@ def _register_template_helpers(app: Flask) -> None:
     def helpers():
         return {"settings": app.extensions["portal.settings"], "navigation": navigation,
                 "consent_status": effective_status, "answers_of": of, "needs_you": needs_you,
+                "status_label": status_label,
                 "casework_of": casework_section.of, "attempt_words": casework.attempt_words,
                 "attempt_method": lambda a: method_label(a.method),
                 "attempt_outcome": lambda a: outcome_label(a.outcome)}

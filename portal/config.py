@@ -62,6 +62,11 @@ class Settings:
     program_name: str = "LEAD"
     program_phone: str = "(555) 010-0100"
     program_email: str = "lead@lead.invalid"
+    # Where and when a person can walk in for intake without an appointment, printed on the
+    # person's receipt for someone who may have no phone (hours in English and Spanish).
+    intake_address: str = "100 Example Street, Suite 2 (demo address)"
+    intake_hours: str = "Monday to Friday, 9 a.m. to 4 p.m., no appointment needed"
+    intake_hours_es: str = "De lunes a viernes, de 9 a. m. a 4 p. m., sin cita"
     # Receipts: paper size ("Letter" or "A4"), the time zone times are printed in, and how long
     # one PDF may take to render before the request gives up (503, nothing stored).
     paper_size: str = "Letter"
@@ -117,6 +122,9 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
         program_name=env.get("PROGRAM_NAME", _DEFAULT.program_name),
         program_phone=env.get("PROGRAM_PHONE", _DEFAULT.program_phone),
         program_email=env.get("PROGRAM_EMAIL", _DEFAULT.program_email),
+        intake_address=env.get("INTAKE_ADDRESS", _DEFAULT.intake_address),
+        intake_hours=env.get("INTAKE_HOURS", _DEFAULT.intake_hours),
+        intake_hours_es=env.get("INTAKE_HOURS_ES", _DEFAULT.intake_hours_es),
         paper_size=env.get("PAPER_SIZE", _DEFAULT.paper_size),
         timezone=env.get("PROGRAM_TIMEZONE", _DEFAULT.timezone),
         render_timeout_seconds=float(env.get("RENDER_TIMEOUT_SECONDS",

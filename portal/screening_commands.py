@@ -57,7 +57,8 @@ class IsoDate(click.ParamType):
 @click.argument("file", type=click.File("rb"))
 @ruleset_option
 @click.option("--on", "on", type=IsoDate(), default=None,
-              help="Screening day: the intake deadline and response target count from it, an arrest older than "
+              help="Screening day: the response target (and, without consent_signed_on, the intake deadline) count "
+                   "from it, an arrest older than "
                    "the route allows goes to review, a later date is refused (default: the contact date).")
 def screen(file, ruleset_path: str | None, on: date | None) -> None:
     """Screen the referral facts in FILE (JSON; '-' reads standard input) and print the result as JSON."""
@@ -187,7 +188,7 @@ def _deadlines(ruleset: Ruleset) -> list[str]:
     lines = ["DEADLINES"]
     for route in ruleset.routes:
         if route.intake_deadline_days is not None:
-            lines.append(f"  {route.code}: intake deadline {route.intake_deadline_days} days after the referral")
+            lines.append(f"  {route.code}: intake deadline {route.intake_deadline_days} days after the consent is signed")
         if route.conduct_lookback_months is not None:
             lines.append(f"  {route.code}: eligible conduct within {route.conduct_lookback_months} "
                          "months before the contact date (older: review)")

@@ -53,11 +53,13 @@ def record_revocation(actor: User, consent: Consent, *, requested_on: date, meth
 
 def apply_due_revocations(today: date) -> list[Consent]:
     """Pending revocations whose day has come take effect (run daily: safe to run twice, since
-    a consent applied is no longer pending)."""
+    a consent applied is no longer pending; and from two hosts, since on PostgreSQL each consent
+    is locked as it is read and one another run holds is skipped)."""
     due = db.session().scalars(
         select(Consent).join(Revocation, Revocation.consent_id == Consent.id)
         .where(Consent.status == ConsentStatus.REVOCATION_PENDING,
-               Revocation.effective_on <= today).order_by(Consent.id)).unique().all()
+               Revocation.effective_on <= today).order_by(Consent.id)
+        .with_for_update(skip_locked=True, of=Consent)).unique().all()
     for consent in due:
         consent.status = ConsentStatus.REVOKED
         audit.record("consent.revocation_effective", actor=None, subject=consent,

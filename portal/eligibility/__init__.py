@@ -21,6 +21,7 @@ from .engine import (
     Finding,
     Result,
     age_on,
+    intake_deadline,
     months_after,
     months_before,
     screen,
@@ -52,7 +53,7 @@ from .ruleset import (
 
 __all__ = [
     "DECISIONS", "ELIGIBLE", "FAIL", "INELIGIBLE", "NEEDS_REVIEW", "OUTCOMES", "PASS", "REVIEW",
-    "Finding", "Result", "age_on", "months_after", "months_before", "screen",
+    "Finding", "Result", "age_on", "intake_deadline", "months_after", "months_before", "screen",
     "PROTECTIVE_ORDER_VALUES", "TREATMENT_COURT_VALUES",
     "ChargeFacts", "Facts", "FactsError", "Person", "parse_facts",
     "default_ruleset", "load_ruleset", "parse_ruleset",

@@ -63,8 +63,9 @@ class Result:
 
 def screen(facts: Facts, ruleset: Ruleset, on: date | None = None) -> Result:
     """Screen one referral. `on` is the screening day, the day of the referral (default: the
-    contact date); the intake deadline and the response target count from it, and a contact or
-    conduct date after it is refused with FactsError: such facts are a mistake, not a case."""
+    contact date); the response target counts from it, the intake deadline from the day the
+    consent was signed (the day the person is told the clock starts; the screening day when not
+    given), and a contact, conduct or signing date after it is refused with FactsError."""
     day = on or facts.contact_date
     _refuse_future(facts, day)
     route = ruleset.route(facts.route)
@@ -85,7 +86,7 @@ def screen(facts: Facts, ruleset: Ruleset, on: date | None = None) -> Result:
         ruleset_id=ruleset.id,
         ruleset_version=ruleset.version,
         ruleset_sha256=ruleset.sha256,
-        intake_deadline=_days_after(day, route.intake_deadline_days if route else None),
+        intake_deadline=intake_deadline(route, facts.consent_signed_on or day),
         respond_by=_days_after(day, route.response_target_days if route else None),
     )
 
@@ -98,6 +99,9 @@ def _refuse_future(facts: Facts, day: date) -> None:
     last = facts.last_eligible_conduct_date
     if last is not None and last > day:
         errors.append(("last_eligible_conduct_date", f"The most recent eligible conduct {after}"))
+    signed = facts.consent_signed_on
+    if signed is not None and signed > day:
+        errors.append(("consent_signed_on", f"The day the consent was signed {after}"))
     if errors:
         raise FactsError(errors)
 
@@ -272,6 +276,14 @@ def months_after(day: date, months: int) -> date:
     """The same day of the month `months` calendar months later, or that month's last day when
     it is shorter (31 January plus one month is 28 or 29 February)."""
     return months_before(day, -months)
+
+
+def intake_deadline(route: Route | None, signed_on: date) -> date | None:
+    """The one intake clock: the route's intake days after the day the person signed the consent.
+    The consent text, the receipts, the queue, the daily job and the revocable point all read
+    the date this gives (stored on the referral at submission), so what the person is told is
+    what the portal enforces."""
+    return _days_after(signed_on, route.intake_deadline_days if route else None)
 
 
 def _days_after(start: date, days: int | None) -> date | None:

@@ -29,6 +29,7 @@ MIN_YEAR, MAX_YEAR = 1900, 2199
 _FACT_KEYS = frozenset({
     "route", "referrer_org_kind", "contact_date", "person", "charges", "treatment_court_case",
     "protective_order_with_participant", "concerns", "last_eligible_conduct_date", "consent_given",
+    "consent_signed_on",
 })
 # What a form asks when a choice is missing or not one of the allowed values.
 _PROMPTS = {
@@ -95,9 +96,12 @@ class Facts:
     concerns: tuple[str, ...]
     last_eligible_conduct_date: date | None
     consent_given: bool
+    # The day the person signed: the intake clock starts then (optional; else the screening day).
+    consent_signed_on: date | None = None
 
     def to_dict(self) -> dict:
         last = self.last_eligible_conduct_date
+        signed = {"consent_signed_on": _iso(self.consent_signed_on)} if self.consent_signed_on else {}
         return {
             "route": self.route,
             "referrer_org_kind": self.referrer_org_kind,
@@ -109,6 +113,7 @@ class Facts:
             "concerns": list(self.concerns),
             "last_eligible_conduct_date": last.isoformat() if last else None,
             "consent_given": self.consent_given,
+            **signed,
         }
 
 
@@ -133,6 +138,8 @@ def parse_facts(data: object, ruleset: Ruleset) -> Facts:
         concerns=p.concerns(data),
         last_eligible_conduct_date=p.conduct_date(data, contact_date),
         consent_given=p.consent(data),
+        consent_signed_on=(None if data.get("consent_signed_on") is None else p.date(
+            data, "consent_signed_on", "the day the consent was signed", required=False)),
     )
     if p.errors:
         raise FactsError(p.errors)
@@ -277,6 +284,10 @@ class _Parser:
         if not isinstance(value, bool):
             self.add("consent_given", "Say whether the person gave consent: true or false")
         return value
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _looks_like_iso_date(value: Any) -> bool:

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 
+from portal.receipts import standing
 from portal.receipts.models import CONSENT_COPY, PERSON_RECEIPT, RECEIPT
 from portal.referrals.answers import ARREST, Answers
 from portal.referrals.presenter import charge_names
@@ -31,7 +32,8 @@ from portal.referrals.steps import consent_values
 # data built here). Stored documents record it with the hash of the templates and stylesheet.
 # 2: English dates read "March 27, 2026" (wording.toml). 3: the 2.32 notice on every document,
 # the scope of the consent on the partner's receipt, and the Spanish glossary's terms.
-LAYOUT_VERSION = "3"
+# 4: the status now (standing.py), no charges on the person's receipt, the walk-in intake.
+LAYOUT_VERSION = "4"
 DEFAULT_PAPER_SIZE = "Letter"
 PAPER_SIZES = {"letter": "Letter", "a4": "A4"}
 DEFAULT_TIME_ZONE = "UTC"
@@ -95,9 +97,7 @@ class Receipt:
     charges_label: str | None
     charges: tuple[str, ...]
     screening: Screening | None
-    deadline: str | None
-    deadline_sentence: str | None
-    next_steps: tuple[str, ...]
+    now: standing.Now
     contact: str
     notes: tuple[Row, ...]
     scope: Scope | None
@@ -131,6 +131,7 @@ class ConsentCopy:
     sections: tuple  # portal.consent.texts.RenderedSection
     text_version: str
     rows: tuple[Row, ...]
+    closed: str | None  # above the text of a closed referral: its intake period is over
     revocation: str
     notice: tuple
     made_on: str
@@ -207,27 +208,26 @@ def receipt(src: Sources, texts=None) -> Receipt:
 
 
 def person_receipt(src: Sources, language: str) -> Receipt:
-    """The person's copy, in their language, without what they need not carry; the 2.32
-    notice stays in the regulation's English (a Spanish explanation goes beside it)."""
+    """The person's copy, in their language, without what they need not carry: no screening,
+    notes, charges or eligible conduct (a paper record of alleged offenses, in the pocket of
+    someone who may be unhoused); the 2.32 notice stays in the regulation's English (a Spanish
+    explanation goes beside it)."""
     return _receipt(src, PERSON_RECEIPT, language)
 
 
 def _receipt(src: Sources, kind: str, language: str, texts=None) -> Receipt:
     words, referral = words_for(language), src.referral
     for_person = kind == PERSON_RECEIPT
-    deadline = format_date(referral.intake_deadline, words) if referral.intake_deadline else None
+    who = "person" if for_person else "partner"
     return Receipt(
         kind=kind, language=language,
         title=words["person_receipt_title" if for_person else "receipt_title"],
         reference=referral.reference, qr=qr_code(referral.reference),
         rows=_rows(src, words, for_person),
-        charges_label=_charges_label(referral.route, words),
-        charges=_charges(src, words),
+        charges_label=None if for_person else _charges_label(referral.route, words),
+        charges=() if for_person else _charges(src, words),
         screening=None if for_person else _screening(src.screening, words),
-        deadline=deadline,
-        deadline_sentence=(words["deadline_person" if for_person else "deadline_partner"]
-                           .format(date=deadline) if deadline else None),
-        next_steps=_next_steps(src.settings, words, "person" if for_person else "partner"),
+        now=standing.now(src, words, language, who, format_date),
         contact=_contact(src.settings, words, referral.reference),
         notes=() if for_person else _notes(src, words),
         scope=None if for_person else consent_scope(src, texts),
@@ -294,10 +294,6 @@ def _screening(screening, words: dict) -> Screening | None:
                      advises=words["screening_advises"].format(version=screening.ruleset_version))
 
 
-def _next_steps(settings, words: dict, who: str) -> tuple[str, ...]:
-    return tuple(words[f"next_{who}_{n}"].format(program=settings.program_name) for n in (1, 2, 3))
-
-
 def _contact(settings, words: dict, reference: str) -> str:
     return words["contact"].format(phone=settings.program_phone, email=settings.program_email,
                                    reference=reference)
@@ -333,6 +329,7 @@ def consent_copy(src: Sources, texts) -> ConsentCopy:
               *_expiry(consent, words),
               Row(words["witness"], words["witness_value"].format(
                   name=consent.witness.name, organisation=referral.organisation.name))),
+        closed=standing.closed_note(src, words),
         revocation=_revocation(consent, text, words),
         notice=REDISCLOSURE_NOTICE,
         made_on=_made_on(src, words),

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
 
 from portal import db
 from portal.consent.texts import default_texts
-from portal.receipts import documents, queries, templating
+from portal.receipts import documents, queries, standing, templating
 from portal.receipts.models import CONSENT_COPY, LANGUAGES, PERSON_RECEIPT, RECEIPT
 from portal.receipts.render import DEFAULT_TIMEOUT_SECONDS, html_to_pdf
 from portal.referrals import queries as referrals
@@ -76,6 +76,11 @@ def build(referral: Referral, kind: str, language: str, made_at: datetime):
     if kind == PERSON_RECEIPT:
         return documents.person_receipt(sources, language)
     return documents.consent_copy(sources, default_texts())
+
+
+def printed_for(referral: Referral) -> str:
+    """The standing a print made now is stored under (standing.py)."""
+    return standing.printed_for(referral, referrals.consent_of(referral), date.today())
 
 
 def filename(referral: Referral, kind: str, language: str) -> str:

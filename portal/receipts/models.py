@@ -30,8 +30,9 @@ class StoredDocument(Base):
 
     __tablename__ = "stored_documents"
     __table_args__ = (
-        # One per referral, kind and language: two first prints at once make one (operations.py).
-        UniqueConstraint("referral_id", "kind", "language"),
+        # One per referral, kind, language and standing (status and deadline, printed_for): two
+        # first prints at once make one (operations.py); a print after a change makes another.
+        UniqueConstraint("referral_id", "kind", "language", "printed_for"),
         CheckConstraint("kind IN ('receipt', 'person_receipt', 'consent_copy')", name="kind_known"),
         CheckConstraint("language IN ('en', 'es')", name="language_known"),
         CheckConstraint("length(sha256) = 64", name="sha256_length"),
@@ -41,6 +42,7 @@ class StoredDocument(Base):
     referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"))
     kind: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
+    printed_for: Mapped[str] = mapped_column(String(60))
     paper_size: Mapped[str] = mapped_column(String(10))
     template_version: Mapped[str] = mapped_column(String(80))
     renderer: Mapped[str] = mapped_column(String(40))

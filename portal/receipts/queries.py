@@ -11,10 +11,19 @@ from portal.referrals.answers import Answers
 from portal.referrals.models import Referral, ReferralVersion, Screening
 
 
-def stored(referral: Referral, kind: str, language: str) -> StoredDocument | None:
+def stored(referral: Referral, kind: str, language: str,
+           printed_for: str) -> StoredDocument | None:
+    """The document as first printed while the referral stood as ``printed_for`` says."""
     return db.session().scalar(select(StoredDocument).where(
         StoredDocument.referral_id == referral.id, StoredDocument.kind == kind,
-        StoredDocument.language == language))
+        StoredDocument.language == language, StoredDocument.printed_for == printed_for))
+
+
+def versions(referral: Referral, kind: str, language: str) -> list[StoredDocument]:
+    """Every stored print of one document, the first (what was handed out first) first."""
+    return list(db.session().scalars(select(StoredDocument).where(
+        StoredDocument.referral_id == referral.id, StoredDocument.kind == kind,
+        StoredDocument.language == language).order_by(StoredDocument.id)))
 
 
 def submitted_answers(referral: Referral) -> Answers:

@@ -24,6 +24,7 @@ def facts_for(answers: Answers, org_kind: str, ruleset: Ruleset, today: date) ->
         "last_eligible_conduct_date": (None if answers.route == ARREST
                                        else _iso(answers.charges.last_conduct_date)),
         "consent_given": answers.consent.confirmed,
+        "consent_signed_on": _iso(answers.consent.signed_on),
     }
 
 

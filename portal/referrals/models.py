@@ -177,3 +177,23 @@ class ReviewNote(Base):
     body: Mapped[str] = mapped_column(Text)
 
     author: Mapped[User] = relationship(lazy="joined")
+
+
+class DeadlineExtension(Base):
+    """A coordinator moved a referral's intake deadline later. ``reason`` is for program staff
+    only: the prosecutor is told the new date, never why."""
+
+    __tablename__ = "deadline_extensions"
+    __table_args__ = (
+        CheckConstraint("new_deadline > old_deadline", name="extension_is_later"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id"), index=True)
+    old_deadline: Mapped[date] = mapped_column(Date)
+    new_deadline: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    extended_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    extended_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    extended_by: Mapped[User] = relationship(lazy="joined")

@@ -9,16 +9,38 @@ from datetime import date, datetime
 from portal.referrals import corrections, presenter, queries
 from portal.referrals.answers import of
 from portal.referrals.disclosure import Part, visible_parts
+from portal.referrals.standing import completed_late, consent_revoked, standing_of, status_label
 from portal.referrals.states import Status
+from portal.web.dates import long_date
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The decision as the partner reads it: the status, the reason's label, the message."""
+    """Where the referral ended up, as the partner reads it: the status in words ("Intake
+    completed late"), the reason's label, what it means now, and the message to the partner.
+    ``tone``: the banner's USWDS alert kind."""
 
     status: Status
+    heading: str
     reason: str | None
+    meaning: str
     message: str | None
+    tone: str
+
+
+# What each decided or closed state means for the person now. Only an accepted referral still
+# holds charges and waits for intake; the others say the deadline no longer applies.
+MEANINGS = {
+    Status.ACCEPTED: ("success", "The program accepted the referral. A case manager contacts "
+                                 "the person to start intake{by}."),
+    Status.DECLINED: ("warning", "The program did not accept this referral. The intake "
+                                 "deadline no longer applies."),
+    Status.WITHDRAWN: ("info", "This referral was withdrawn. The intake deadline no longer "
+                               "applies."),
+    Status.INTAKE_COMPLETED: ("success", "The person completed intake on {completed}."),
+    Status.INTAKE_MISSED: ("warning", "The person did not complete intake by the deadline "
+                                      "({deadline})."),
+}
 
 
 @dataclass(frozen=True)
@@ -44,18 +66,29 @@ def partner_page(user, referral, ruleset, today: date) -> dict:
         # Pages to correct show answers: none once the consent has ended.
         "to_correct": corrections.pages_to_correct(referral, request_open) if answers else [],
         "requests": queries.requests(referral) if questions else [],
-        "decision": _decision(referral, ruleset) if Part.DECISION in parts else None,
+        "decision": _decision(referral, ruleset, consent, today) if Part.DECISION in parts
+        else None,
+        "standing": standing_of(referral, consent, today),
         "history": _history(referral, Part.PARTNER_TEXT in parts),
     }
 
 
-def _decision(referral, ruleset) -> Decision | None:
-    if referral.status not in {Status.ACCEPTED, Status.DECLINED, Status.INTAKE_COMPLETED,
-                               Status.INTAKE_MISSED}:
+def _decision(referral, ruleset, consent, today: date) -> Decision | None:
+    if referral.status not in MEANINGS:
         return None
+    tone, meaning = MEANINGS[referral.status]
+    if referral.status is Status.ACCEPTED and consent_revoked(consent, today):
+        tone, meaning = "info", "The person revoked their consent. The program shares nothing more."
     reason = (ruleset.decline_reason_labels.get(referral.decline_reason, referral.decline_reason)
               if referral.status is Status.DECLINED else None)
-    return Decision(referral.status, reason, referral.partner_message)
+    deadline, completed = referral.intake_deadline, referral.intake_completed_on
+    meaning = meaning.format(
+        by=f" by {long_date(deadline)}; charges are held until then" if deadline else "",
+        deadline=long_date(deadline) if deadline else "", completed=long_date(completed)
+        if completed else "") + (" That was after the deadline: it counts as completed."
+                                 if completed_late(referral) else "")
+    return Decision(referral.status, status_label(referral), reason, meaning,
+                    referral.partner_message, tone)
 
 
 def _history(referral, with_messages: bool) -> list[PartnerEvent]:

@@ -18,6 +18,7 @@ from portal.referrals.answers import ABOUT, ABOUT_PAGES, of
 from portal.referrals.disclosure import consent_ended_for
 from portal.referrals.pages import partner_page
 from portal.referrals.forms import AnswerForm, CheckForm, WithdrawForm
+from portal.referrals.standing import standing_of
 from portal.referrals.states import PARTNER, Status, allowed
 from portal.web.forms import EXPIRED, ConfirmForm, required
 from portal.web.security import csrf_in_form, csrf_issued_here
@@ -205,7 +206,9 @@ def confirmation(referral_id: int):
     if referral.status is Status.DRAFT:
         return redirect(url_for("referrals.check", referral_id=referral.id))
     audit.record("referral.confirmation_viewed", actor=current_user, subject=referral)
-    return render_template("referrals/confirmation.html", referral=referral)
+    consent, today = queries.consent_of(referral), date.today()
+    return render_template("referrals/confirmation.html", referral=referral, consent=consent,
+                           today=today, standing=standing_of(referral, consent, today))
 
 
 @bp.route("/")

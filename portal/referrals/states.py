@@ -42,6 +42,10 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
     (Status.IN_REVIEW, Status.DECLINED): frozenset({COORDINATOR}),
     (Status.ACCEPTED, Status.INTAKE_COMPLETED): frozenset({COORDINATOR}),
     (Status.ACCEPTED, Status.INTAKE_MISSED): frozenset({COORDINATOR, SYSTEM}),
+    # Intake recorded after the deadline was marked missed: "intake completed late" (no one
+    # fails LEAD for coming late); and a missed deadline a coordinator extends is open again.
+    (Status.INTAKE_MISSED, Status.INTAKE_COMPLETED): frozenset({COORDINATOR}),
+    (Status.INTAKE_MISSED, Status.ACCEPTED): frozenset({COORDINATOR}),
 }
 
 OPEN = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION})

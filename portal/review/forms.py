@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import (
-    Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
+    BooleanField, Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
@@ -47,6 +47,9 @@ class AcceptForm(VersionedForm):
     justification = _note("Why accept against the screening?" + FOR_STAFF,
                           "why you are accepting against the screening", optional=True)
     message = _message("accept-message")
+    # Asked only when the intake deadline has passed: accepting then needs a second look.
+    past_deadline = BooleanField("I know the intake deadline has passed, and I accept the "
+                                 "referral anyway (extend the deadline after accepting)")
 
 
 class DeclineForm(VersionedForm):
@@ -94,6 +97,16 @@ class IntakeForm(VersionedForm):
             raise ValidationError("Enter the date of intake")
         if field.date and field.date > _today():
             raise ValidationError("The date of intake must be today or in the past")
+
+
+class ExtendDeadlineForm(VersionedForm):
+    """A later intake deadline. The reason stays with program staff: whoever is told of the
+    extension (the prosecutor) is told the new date only."""
+
+    new_deadline = EventDateField("New intake deadline", thing="the new intake deadline",
+                                  validators=[DataRequired(message="Enter the new intake deadline")])
+    reason = _note("Why extend it?" + FOR_STAFF, "why you are extending the deadline",
+                   ident="extend-reason")
 
 
 class ReassignForm(VersionedForm):

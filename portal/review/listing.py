@@ -12,6 +12,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from portal.consent.models import ConsentFlag
+from portal.referrals.standing import status_label
 from portal.review.queries import Deadline, days
 from portal.web.dates import long_date
 from portal.web.urls import fixed_url
@@ -49,7 +50,7 @@ def queue_rows(found, today: date, *, route_labels: dict[str, str], duplicates: 
 
 def _row(r, today: date, link: str, route_labels, duplicate: bool,
          consent: ConsentFlag | None) -> Markup:
-    deadline = Deadline.of(r.intake_deadline, today)
+    deadline = Deadline.running(r, today)
     waited = (today - r.submitted_at.date()).days
     return Markup(ROW.format(
         overdue=' class="portal-overdue"' if deadline and deadline.overdue else "",
@@ -58,7 +59,7 @@ def _row(r, today: date, link: str, route_labels, duplicate: bool,
         route=escape(route_labels.get(r.route, r.route)), partner=escape(r.partner),
         waiting="today" if waited == 0 else days(waited),
         screening=SCREENING.get(r.screening_decision, "—"), deadline=_deadline(deadline),
-        status=r.status.value, status_label=escape(r.status.label), consent=_consent(consent),
+        status=r.status.value, status_label=escape(status_label(r)), consent=_consent(consent),
         claimed_by=escape(r.claimed_by or "Unclaimed")))
 
 

@@ -12,10 +12,11 @@ from portal.accounts.access import may
 from portal.accounts.models import User
 from portal.errors import Refused
 from portal.referrals.corrections import correctable_steps
-from portal.referrals.models import InformationRequest, Referral, ReviewNote
+from portal.referrals.models import DeadlineExtension, InformationRequest, Referral, ReviewNote
 from portal.referrals.operations import transition
 from portal.referrals.states import COORDINATOR, SYSTEM, Status
 from portal.review import queries
+from portal.web.dates import long_date
 
 
 class Stale(Refused):
@@ -28,6 +29,10 @@ class Stale(Refused):
 
 class NeedsJustification(Refused):
     """An override (accepting against the screening) without its written justification."""
+
+
+class PastDeadline(Refused):
+    """Accepting a referral whose intake deadline has passed, not yet confirmed."""
 
 
 def check_version(referral: Referral, seen: int | None) -> None:
@@ -109,11 +114,16 @@ def ask_to_reassign(actor: User, referral: Referral, seen: int) -> ReviewNote:
 
 
 def accept(actor: User, referral: Referral, seen: int, justification: str | None,
-           message: str | None = None) -> None:
+           message: str | None = None, *, past_deadline: bool = False) -> None:
     """Accepting against the screening is an override, and needs its written justification
-    (program staff only); ``message`` goes to the referring partner."""
+    (program staff only); ``message`` goes to the referring partner. Accepting a referral whose
+    intake deadline has passed needs ``past_deadline`` (the coordinator confirmed it)."""
     check_version(referral, seen)
     _require_holder(actor, referral, or_unclaimed=True)
+    deadline = referral.intake_deadline
+    if deadline is not None and deadline < date.today() and not past_deadline:
+        raise PastDeadline(f"The intake deadline passed on {long_date(deadline)}. Confirm that "
+                           "you accept it anyway, then extend the deadline")
     if referral.screening_decision != "eligible" and not justification:
         raise NeedsJustification("Write why you are accepting a referral the screening did not "
                                  "find eligible")
@@ -159,21 +169,56 @@ def request_information(actor: User, referral: Referral, seen: int, question: st
 
 
 def record_intake(actor: User, referral: Referral, seen: int, completed_on: date | None) -> None:
+    """Intake completed, or missed. Intake recorded after the deadline (also once the daily job
+    marked it missed) is kept as completed: "intake completed late" (standing.completed_late)."""
     check_version(referral, seen)
     if completed_on is None:
+        if referral.status is Status.INTAKE_MISSED:
+            raise Refused("This referral's intake is already recorded as missed")
         transition(actor, referral, Status.INTAKE_MISSED, COORDINATOR, note="Intake missed")
         return
     referral.intake_completed_on = completed_on
+    late = referral.intake_deadline is not None and completed_on > referral.intake_deadline
     transition(actor, referral, Status.INTAKE_COMPLETED, COORDINATOR,
-               note=f"Intake completed on {completed_on.isoformat()}")
+               note=f"Intake completed{' late' if late else ''} on {completed_on.isoformat()}")
+
+
+def extend_deadline(actor: User, referral: Referral, seen: int, new_deadline: date,
+                    reason: str, today: date) -> DeadlineExtension:
+    """A later intake deadline, with its reason (program staff only). A missed intake whose
+    deadline is extended is accepted again: the person may still come, and the daily job marks
+    it missed again if the new day passes too. The revocable point of the consent stays where
+    the person was told it is (the consent text counts it from the day they signed)."""
+    check_version(referral, seen)
+    old = referral.intake_deadline
+    if referral.status not in {Status.ACCEPTED, Status.INTAKE_MISSED} or old is None:
+        raise Refused("Only the deadline of an accepted referral waiting for intake can be "
+                      "extended")
+    if new_deadline <= old or new_deadline < today:
+        raise Refused("The new deadline must be after the current one and not in the past")
+    extension = DeadlineExtension(referral_id=referral.id, old_deadline=old,
+                                  new_deadline=new_deadline, reason=reason, extended_by_id=actor.id)
+    db.session().add(extension)
+    referral.intake_deadline = new_deadline
+    if referral.status is Status.INTAKE_MISSED:
+        transition(actor, referral, Status.ACCEPTED, COORDINATOR,
+                   note=f"Intake deadline extended to {new_deadline.isoformat()}")
+    audit.record("referral.deadline_extended", actor=actor, subject=referral,
+                 detail={"from": old.isoformat(), "to": new_deadline.isoformat()})
+    events.emit("referral.deadline_extended", referral=referral, actor=actor,
+                old_deadline=old, new_deadline=new_deadline, reason=reason)
+    return extension
 
 
 def mark_missed_deadlines(today: date) -> list[Referral]:
     """Accepted referrals whose intake deadline has passed without intake: intake missed.
-    Run daily (cron); a referral is marked once, since it is no longer accepted afterwards."""
+    Run daily (cron). Safe to run twice: a referral marked is no longer accepted. Safe from two
+    hosts at once: on PostgreSQL each row is locked as it is read and rows another run holds
+    are skipped (SKIP LOCKED), and the version check refuses a change to a row that moved."""
     overdue = db.session().scalars(
         select(Referral).where(Referral.status == Status.ACCEPTED,
-                               Referral.intake_deadline < today).order_by(Referral.id)).all()
+                               Referral.intake_deadline < today).order_by(Referral.id)
+        .with_for_update(skip_locked=True, of=Referral)).all()
     for referral in overdue:
         transition(None, referral, Status.INTAKE_MISSED, SYSTEM,
                    note=f"Intake deadline {referral.intake_deadline.isoformat()} passed")

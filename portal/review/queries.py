@@ -14,7 +14,7 @@ from portal.accounts.access import may
 from portal.accounts.models import PARTNER_KINDS, Organisation, User
 from portal.audit.models import AuditEvent
 from portal.db import UTCDateTime
-from portal.referrals.models import Referral, ReviewNote
+from portal.referrals.models import DeadlineExtension, Referral, ReviewNote
 from portal.referrals.states import Status
 from portal.review import search
 
@@ -27,6 +27,9 @@ CLOSED_STATUSES = (Status.INTAKE_COMPLETED, Status.INTAKE_MISSED, Status.DECLINE
 LISTED_STATUSES = QUEUE_STATUSES + CLOSED_STATUSES  # every status but draft
 CLAIMABLE = (Status.SUBMITTED, Status.IN_REVIEW)
 NO_DEADLINE = date(9999, 12, 31)
+# The statuses whose intake deadline still runs.
+RUNNING = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.NEEDS_INFORMATION,
+                     Status.ACCEPTED})
 # Nearest deadline first, then the oldest: the intake deadline (arrest diversion), else the
 # response target (social contact), so that neither route waits behind all of the other; a
 # referral with neither comes after those with one.
@@ -68,7 +71,8 @@ CLAIMED_BY = aliased(User, name="claimed_by")
 # (no answers, no referrer, no identity map), the partner's and the holder's names joined in.
 LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral.route,
                   Referral.status, Referral.screening_decision, Referral.submitted_at,
-                  Referral.intake_deadline, Referral.respond_by, Referral.date_of_birth,
+                  Referral.intake_deadline, Referral.intake_completed_on, Referral.respond_by,
+                  Referral.date_of_birth,
                   Referral.search_names, Organisation.name.label("partner"),
                   CLAIMED_BY.name.label("claimed_by"))
 
@@ -149,6 +153,12 @@ class Deadline:
     @classmethod
     def of(cls, due: date | None, today: date) -> Deadline | None:
         return cls(due, (due - today).days) if due else None
+
+    @classmethod
+    def running(cls, referral: Referral, today: date) -> Deadline | None:
+        """The deadline while it runs (sent or accepted, intake to come); None once the
+        referral is closed, whose deadline is no longer anyone's to meet."""
+        return cls.of(referral.intake_deadline if referral.status in RUNNING else None, today)
 
     @property
     def overdue(self) -> bool:
@@ -241,3 +251,9 @@ def history(referral: Referral) -> list[HistoryEntry]:
             what += f" to {people[hold.detail['to']].name}"
         entries.append(HistoryEntry(hold.at, what, people.get(hold.user_id)))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def extensions(referral: Referral) -> list[DeadlineExtension]:
+    """The referral's deadline extensions, oldest first (program staff only: their reasons)."""
+    return list(db.session().scalars(select(DeadlineExtension).where(
+        DeadlineExtension.referral_id == referral.id).order_by(DeadlineExtension.id)))

@@ -21,8 +21,8 @@ from portal.referrals import queries as referral_queries
 from portal.referrals.answers import of
 from portal.review import duplicates, listing, operations, queries, versions
 from portal.review.forms import (
-    AcceptForm, ActionForm, DeclineForm, IntakeForm, NoteForm, QueueFilterForm, ReassignForm,
-    RequestInformationForm,
+    AcceptForm, ActionForm, DeclineForm, ExtendDeadlineForm, IntakeForm, NoteForm,
+    QueueFilterForm, ReassignForm, RequestInformationForm,
 )
 from portal.web.forms import ConfirmForm
 from portal.web.security import csrf_in_form
@@ -128,6 +128,7 @@ def _render(item, status: int = 200, **forms):
     another package's section, such as casework's, is handed to the page as it is)."""
     blank = {"accept_form": AcceptForm, "decline_form": DeclineForm,
              "request_form": RequestInformationForm, "intake_form": IntakeForm,
+             "extend_form": ExtendDeadlineForm,
              "reassign_form": ReassignForm, "note_form": NoteForm, "action_form": ActionForm}
     chosen = {name: forms.get(name) or cls(formdata=None) for name, cls in blank.items()}
     chosen["decline_form"].for_ruleset(_ruleset())
@@ -136,10 +137,11 @@ def _render(item, status: int = 200, **forms):
     shown = next(iter(forms.values()), None)
     return render_template(
         "review/referral.html", referral=item, today=date.today(), form=shown,
-        deadline=queries.Deadline.of(item.intake_deadline, date.today()),
+        deadline=queries.Deadline.running(item, date.today()),
         screening=referral_queries.latest_screening(item),
         consent=referral_queries.consent_of(item), requests=referral_queries.requests(item),
         notes=queries.notes(item), history=queries.history(item),
+        extensions=queries.extensions(item),
         matches=duplicates.possible_matches(item), may_act=operations.may_act(current_user, item),
         back_url=_back_url(), versions=versions.compare(item, _ruleset()),
         sections=presenter.sections(of(item), _ruleset()), ruleset=_ruleset(),
@@ -152,8 +154,8 @@ ACTIONS = {
     "release": (ActionForm, lambda f, r: operations.release(current_user, r, f.version.data),
                 "You have released the referral: it is back in the queue, unclaimed."),
     "accept": (AcceptForm, lambda f, r: operations.accept(
-        current_user, r, f.version.data, f.justification.data, f.message.data),
-        "The referral is accepted."),
+        current_user, r, f.version.data, f.justification.data, f.message.data,
+        past_deadline=f.past_deadline.data), "The referral is accepted."),
     "decline": (DeclineForm, lambda f, r: operations.decline(
         current_user, r, f.version.data, reason=f.reason.data, declined_by=f.declined_by.data,
         note=f.note.data, message=f.message.data), "The referral is declined."),
@@ -163,6 +165,9 @@ ACTIONS = {
     "intake": (IntakeForm, lambda f, r: operations.record_intake(
         current_user, r, f.version.data, f.completed_on.date if f.outcome.data == "completed"
         else None), "The intake is recorded."),
+    "extend-deadline": (ExtendDeadlineForm, lambda f, r: operations.extend_deadline(
+        current_user, r, f.version.data, f.new_deadline.date, f.reason.data, date.today()),
+        "The intake deadline is extended."),
     "reassign": (ReassignForm, lambda f, r: operations.reassign(
         current_user, r, f.version.data, db.session().get(User, f.coordinator.data) or abort(400),
         f.note.data), "The referral is reassigned."),
@@ -172,12 +177,14 @@ ACTIONS = {
 }
 FORM_NAMES = {"claim": "action_form", "release": "action_form", "accept": "accept_form",
               "decline": "decline_form", "request-information": "request_form",
-              "intake": "intake_form", "reassign": "reassign_form",
+              "intake": "intake_form", "extend-deadline": "extend_form",
+              "reassign": "reassign_form",
               "ask-reassign": "action_form"}
 
 
 @bp.route("/referrals/<int:referral_id>/<any(claim, release, accept, decline, "
-          "\"request-information\", intake, reassign, \"ask-reassign\"):action>", methods=["POST"])
+          "\"request-information\", intake, \"extend-deadline\", reassign, "
+          "\"ask-reassign\"):action>", methods=["POST"])
 @allowed_to("review")
 @csrf_in_form
 def act(referral_id: int, action: str):
@@ -193,10 +200,7 @@ def act(referral_id: int, action: str):
         return _stale(referral_id, form)
     except Refused as refused:
         db.session().rollback()
-        if isinstance(refused, operations.NeedsJustification):
-            form.justification.errors.append(str(refused))  # beside the box to write it in
-        else:
-            form.form_errors.append(str(refused))
+        _place(refused, form)
         return _render(_referral_or_404(referral_id), 400, **{FORM_NAMES[action]: form})
     flash(done, "success")
     return redirect(url_for("review.referral", referral_id=item.id))
@@ -212,6 +216,16 @@ def _action_form(action: str, item):
     if action == "reassign":
         form.coordinator.choices = {u.id: u.name for u in queries.coordinators()}
     return form
+
+
+def _place(refused: Refused, form) -> None:
+    """The refusal beside the field it is about, else above the form."""
+    if isinstance(refused, operations.NeedsJustification):
+        form.justification.errors.append(str(refused))  # beside the box to write it in
+    elif isinstance(refused, operations.PastDeadline):
+        form.past_deadline.errors.append(str(refused))  # beside the box to tick
+    else:
+        form.form_errors.append(str(refused))
 
 
 def _stale(referral_id: int, form):

@@ -34,6 +34,8 @@ from portal import create_app  # noqa: E402
 from portal.config import Settings  # noqa: E402
 from portal.receipts import documents, templating  # noqa: E402
 from portal.receipts.render import html_to_pdf  # noqa: E402
+from portal.referrals.answers import Answers  # noqa: E402
+from portal.referrals.states import Status  # noqa: E402
 
 RESULTS_DIR = HERE / "results"
 GOAL_MS = 150
@@ -57,13 +59,15 @@ def sources(app) -> documents.Sources:
     """A submitted arrest-diversion referral, as the rows would give it (no database needed)."""
     referral = SimpleNamespace(
         reference="KB5B-M7N2", route="arrest_diversion", intake_deadline=date(2026, 3, 31),
+        status=Status.SUBMITTED, intake_completed_on=None,
         submitted_at=datetime(2026, 3, 1, 22, 5, tzinfo=UTC), legal_name="José O'Neil",
         date_of_birth=date(1990, 3, 7), partner_note="Seen twice this week near the library.",
         organisation=SimpleNamespace(name="Metro Police Department"),
         referrer=SimpleNamespace(name="Dana Reyes"))
     screening = SimpleNamespace(ruleset_version="2025.1", result={"decision": "eligible",
                                                                   "findings": []})
-    return documents.Sources(referral=referral, answers=ANSWERS, screening=screening,
+    return documents.Sources(referral=referral, answers=Answers.parse("arrest_diversion", ANSWERS),
+                             screening=screening,
                              consent=None, ruleset=app.extensions["portal.ruleset"],
                              settings=app.extensions["portal.settings"],
                              made_at=datetime.now(UTC))

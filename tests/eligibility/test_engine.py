@@ -238,10 +238,26 @@ def test_months_before_uses_calendar_months():
     assert months_before(date(2025, 1, 10), 13) == date(2023, 12, 10)
 
 
-def test_intake_deadline_counts_from_the_referral_day():
+def test_intake_deadline_counts_from_the_referral_day_without_a_signing_day():
     assert run(facts_dict()).intake_deadline == date(2025, 3, 31)  # default: the contact date
     assert run(facts_dict(), on=date(2025, 3, 3)).intake_deadline == date(2025, 4, 2)
     assert run(social()).intake_deadline is None
+
+
+def test_intake_deadline_counts_from_the_day_the_consent_was_signed():
+    """Submitted days after the signing: the clock the consent text describes ("30 days after
+    the day you sign") is the one the engine sets."""
+    signed = facts_dict(consent_signed_on="2025-03-02")
+    assert run(signed, on=date(2025, 3, 9)).intake_deadline == date(2025, 4, 1)
+    assert portal.eligibility.intake_deadline(default_ruleset().route("arrest_diversion"),
+                                              date(2025, 3, 2)) == date(2025, 4, 1)
+    assert parse_facts(signed, default_ruleset()).to_dict()["consent_signed_on"] == "2025-03-02"
+
+
+def test_a_consent_signed_after_the_screening_day_is_refused():
+    with pytest.raises(FactsError) as raised:
+        run(facts_dict(consent_signed_on="2025-03-10"), on=date(2025, 3, 9))
+    assert [field for field, _ in raised.value.errors] == ["consent_signed_on"]
 
 
 def test_the_result_names_the_ruleset_and_follows_the_contract():

@@ -20,6 +20,7 @@ from tests.receipts.helpers import (
     filename,
     pdf,
     stored,
+    text,
 )
 
 
@@ -122,15 +123,14 @@ def test_each_print_and_download_writes_an_audit_row(client, referral, officer, 
     document = stored(session, referral_id)[0]
     assert [(d.action, d.detail) for d in downloads] == [
         (DOWNLOADED, {"kind": "consent_copy", "language": "en", "document": document.id,
-                      "sha256": document.sha256, "first_print": first})
+                      "sha256": document.sha256, "first_print": first,
+                      "printed_for": "submitted|" + document.printed_for.split("|")[1]})
         for first in (True, False)]
 
 
 def test_a_reprint_is_the_same_file_byte_for_byte(client, referral, make, signed_in, session):
     referral_id, reference = referral
     first = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
-    client.submit(f"/referrals/{referral_id}/withdraw", {"reason": "Referred twice"},
-                  form_url=f"/referrals/{referral_id}")  # the referral changes after printing
     again = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
     coordinator = signed_in(make.user(Role.COORDINATOR))
     by_staff = pdf(coordinator, f"/referrals/{referral_id}/receipt.pdf")
@@ -139,6 +139,25 @@ def test_a_reprint_is_the_same_file_byte_for_byte(client, referral, make, signed
     [document] = stored(session, referral_id)
     assert document.content == first.data
     assert document.sha256 == hashlib.sha256(first.data).hexdigest()
+
+
+def test_a_print_after_a_status_change_is_a_new_version_and_the_first_stays(client, referral,
+                                                                           session):
+    referral_id, _ = referral
+    first = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
+    assert "Status: Submitted" in text(first.data)
+    client.submit(f"/referrals/{referral_id}/withdraw", {"reason": "Referred twice"},
+                  form_url=f"/referrals/{referral_id}")  # the referral changes after printing
+    after = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
+    again = pdf(client, f"/referrals/{referral_id}/receipt.pdf")
+    said = text(after.data)
+    assert "Status: Withdrawn" in said and "This referral is closed" in said
+    assert "charges are held" not in said.lower() and "case manager" not in said.lower()
+    assert after.data != first.data and again.data == after.data
+    old, new = stored(session, referral_id)
+    assert old.content == first.data and new.content == after.data  # the first print stays
+    assert old.printed_for.startswith("submitted|") and new.printed_for == "withdrawn|" + \
+        old.printed_for.split("|")[1]
 
 
 def test_the_stored_document_records_what_made_it(client, referral, officer, session):

@@ -85,4 +85,5 @@ def test_the_history_shows_the_automatic_change(make, app, session, signed_in, o
     [line] = _history(page)[len(before):]
     assert line.endswith(f"Accepted → Intake missed (automatic) – program staff only: “Intake "
                          f"deadline {referral.intake_deadline.isoformat()} passed”")
-    assert "No actions: the referral is intake missed." in page.text
+    assert "If the person came after all, record the intake" in page.text
+    assert page.soup.find(id="extend") is not None  # or extend the deadline

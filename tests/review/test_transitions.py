@@ -34,6 +34,8 @@ def test_the_table_is_what_the_workflow_says():
         (Status.IN_REVIEW, Status.DECLINED): {COORDINATOR},
         (Status.ACCEPTED, Status.INTAKE_COMPLETED): {COORDINATOR},
         (Status.ACCEPTED, Status.INTAKE_MISSED): {COORDINATOR, SYSTEM},
+        (Status.INTAKE_MISSED, Status.INTAKE_COMPLETED): {COORDINATOR},
+        (Status.INTAKE_MISSED, Status.ACCEPTED): {COORDINATOR},
     }
 
 
