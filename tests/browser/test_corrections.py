@@ -27,7 +27,7 @@ def test_a_ticked_page_is_corrected_and_both_versions_are_shown(page, desk, sign
     asking = disclosure(coordinator, "Ask the partner")
     asking.locator("summary").click()
     expect(asking.get_by_label(BY_SLUG["consent"].title)).to_have_count(0)  # never correctable
-    expect(asking.get_by_label(BY_SLUG["person"].title)).to_have_count(1)
+    expect(asking.get_by_label(BY_SLUG["person"].title, exact=True)).to_have_count(1)
     coordinator.get_by_label("What do you need from the partner?").fill(QUESTION)
     coordinator.locator("label", has_text="Treatment court and orders").click()
     expect(asking.get_by_label("Treatment court and orders")).to_be_checked()
