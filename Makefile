@@ -115,6 +115,7 @@ bench: $(TEST_STAMP)
 	$(VPY) $(BENCH_DIR)/bench_outbox.py
 	$(VPY) $(BENCH_DIR)/bench_search.py
 	$(VPY) $(BENCH_DIR)/bench_casework.py
+	$(VPY) $(BENCH_DIR)/bench_prosecutor.py
 	@echo
 	@$(VPY) $(BENCH_DIR)/bench_http.py --summary
 
