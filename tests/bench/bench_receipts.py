@@ -64,7 +64,7 @@ def sources(app) -> documents.Sources:
         date_of_birth=date(1990, 3, 7), partner_note="Seen twice this week near the library.",
         organisation=SimpleNamespace(name="Metro Police Department"),
         referrer=SimpleNamespace(name="Dana Reyes"))
-    screening = SimpleNamespace(ruleset_version="2025.1", result={"decision": "eligible",
+    screening = SimpleNamespace(ruleset_version="2026.1", result={"decision": "eligible",
                                                                   "findings": []})
     return documents.Sources(referral=referral, answers=Answers.parse("arrest_diversion", ANSWERS),
                              screening=screening,

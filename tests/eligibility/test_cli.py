@@ -93,7 +93,7 @@ def test_screen_refuses_a_missing_file_and_a_bad_referral_day(tmp_path):
 
 def test_screen_with_another_ruleset(tmp_path):
     text = DEFAULT_TEXT.replace("intake_deadline_days = 30", "intake_deadline_days = 45")
-    path = write(tmp_path, "rules.toml", text.replace('version = "2025.1"', 'version = "local-1"'))
+    path = write(tmp_path, "rules.toml", text.replace('version = "2026.1"', 'version = "local-1"'))
     for args, env in (([ "--ruleset", path], None), ([], {"LEAD_RULESET": path})):
         result = invoke(screen, ["-", *args], input=json.dumps(FACTS), env=env)
         data = json.loads(result.stdout)
@@ -109,7 +109,7 @@ def test_screen_with_a_broken_ruleset(tmp_path):
 def test_rules_check_the_default():
     result = invoke(rules, ["check", str(DEFAULT_PATH)])
     assert result.exit_code == 0
-    assert result.stdout == "OK: lead-default 2025.1, 15 charges\n"
+    assert result.stdout == "OK: lead-default 2026.1, 15 charges\n"
     assert invoke(rules, ["check"]).stdout == result.stdout  # no FILE: the shipped ruleset
 
 

@@ -41,7 +41,7 @@ def edited(old: str, new: str, count: int = 1) -> str:
 
 def test_the_default_ruleset_loads():
     ruleset = load_ruleset()
-    assert (ruleset.id, ruleset.version, ruleset.effective_date) == ("lead-default", "2025.1", date(2025, 1, 1))
+    assert (ruleset.id, ruleset.version, ruleset.effective_date) == ("lead-default", "2026.1", date(2025, 1, 1))
     assert len(ruleset.charges) == 15
     assert ruleset.minimum_age == 18
     assert [c.code for c in ruleset.concerns] == [
@@ -108,7 +108,7 @@ def test_to_dict_is_json_and_holds_everything():
 
 
 @pytest.mark.parametrize("old,new", [
-    ('version = "2025.1"', 'version = "2025.2"'),
+    ('version = "2026.1"', 'version = "2025.2"'),
     ('label = "Trespassing"', 'label = "Trespassinf"'),
     ("# The LEAD program's", "# The LEAD programs"),  # even a comment: the bytes are what was used
 ])
@@ -169,7 +169,7 @@ def test_every_problem_is_collected():
     text = edited('code = "camping"', 'code = "Camping!"')
     text = text.replace("conduct_lookback_months = 24", "conduct_lookback_months = 0")
     text = text.replace('org_kinds = ["law_enforcement"]', 'org_kinds = ["prosecutor"]')
-    text = text.replace('version = "2025.1"\n', "")
+    text = text.replace('version = "2026.1"\n', "")
     text = text.replace('[exclusions.no_consent]\nlabel = "No consent"\n', "[exclusions.no_consent]\n")
     assert problems(text) == [
         "'version' is required",

@@ -118,7 +118,7 @@ def test_the_screening_is_shown_in_plain_words(officer):
     referral_id = builders.fill_draft_quickly(officer, ARREST)
     page = officer.get(check_url(referral_id))
     assert screening_heading(page) == "Screening found no problems; a coordinator decides"
-    assert "Screening advises; a coordinator decides. Ruleset 2025.1." in page.text
+    assert "Screening advises; a coordinator decides. Ruleset 2026.1." in page.text
     assert page.soup.find("button", string="Send the referral")
     label = page.soup.find("label", attrs={"for": "partner_note"}).get_text()
     assert label == "Note for the coordinator (optional)", "a note is offered, not asked for"
