@@ -4,6 +4,10 @@ under gunicorn with 2 workers, on SQLite and on PostgreSQL, against the bare "he
 
     .venv/bin/python tests/bench/bench_submissions.py [--quick] [--databases sqlite,postgresql]
 
+Each round submits twice: with every coordinator taking new referrals "at once" (the demo has
+one coordinator: one outbox message written in each submission's transaction), then with all of
+them "only in the digest" (none), so the cost the outbox adds is read in the same round.
+
 One complete draft is entered through the real pages as the demo officer; it is then copied
 into enough drafts that every POST of the run submits a different one (wrk's Lua script walks
 the draft ids). After each run the database is asked how many referrals were really submitted,
@@ -21,6 +25,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, select
@@ -85,6 +90,32 @@ def copy_drafts(url: str, template_id: int, count: int) -> int:
     return first
 
 
+def choose_new_referral_notices(url: str, choice: str) -> None:
+    """Every coordinator's choice for the "new referral" notice (at_once or digest)."""
+    from portal.models import metadata
+
+    users, choices = metadata.tables["users"], metadata.tables["notice_choices"]
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        ids = connection.scalars(select(users.c.id).where(users.c.role == "coordinator")).all()
+        connection.execute(choices.delete().where(choices.c.notice == "new_referral"))
+        connection.execute(insert(choices), [
+            {"user_id": i, "notice": "new_referral", "choice": choice,
+             "updated_at": datetime.now(UTC)} for i in ids])
+    engine.dispose()
+
+
+def messages(url: str) -> int:
+    from portal.models import metadata
+
+    outbox = metadata.tables["outbox_messages"]
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(outbox))
+    engine.dispose()
+    return count
+
+
 def submitted(url: str) -> int:
     from portal.models import metadata
 
@@ -130,31 +161,44 @@ def measure(database: str, workdir: Path, hello: GunicornServer, args) -> dict:
                        "p50_ms": _median([r["portal"]["p50_ms"] for r in rounds]),
                        "p99_ms": _median([r["portal"]["p99_ms"] for r in rounds])},
             "ratio_to_hello": {"rps": _median([r["ratio_rps"] for r in rounds])},
+            "without_notices_rps": _median([r["without_notices"]["rps"] for r in rounds]),
+            "notices_cost": _median([r["notices_cost"] for r in rounds]),
             "rounds": rounds}
 
 
 def _round(site, signed, url, template, token, hello, args, number) -> dict:
+    baseline = wrk(hello.url + "/", duration=args.duration, threads=args.threads,
+                   connections=args.connections)
+    runs = {choice: _submit(site, signed, url, template, token, args, choice)
+            for choice in ("at_once", "digest")}
+    portal = runs["at_once"]
+    print(f"  round {number + 1}: {portal['rps']:.0f} submissions/s with notices "
+          f"({portal['messages']} messages), {runs['digest']['rps']:.0f}/s without; "
+          f"p50 {portal['p50_ms']:.1f} ms, p99 {portal['p99_ms']:.1f} ms; "
+          f"hello {baseline['rps']:.0f} req/s", flush=True)
+    return {"portal": portal, "without_notices": runs["digest"], "hello": baseline,
+            "ratio_rps": _ratio(portal["rps"], baseline["rps"], 4),
+            "notices_cost": _ratio(portal["rps"], runs["digest"]["rps"], 3)}
+
+
+def _submit(site, signed, url, template, token, args, choice: str) -> dict:
+    choose_new_referral_notices(url, choice)
     per_thread = int(args.duration * 1500)  # more drafts than a thread can submit in the run
     first = copy_drafts(url, template, per_thread * args.threads)
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(LUA.format(first=first, per_thread=per_thread, cookie=signed.cookie,
                                  token=token))
-    baseline = wrk(hello.url + "/", duration=args.duration, threads=args.threads,
-                   connections=args.connections)
-    before = submitted(url)
+    before, written = submitted(url), messages(url)
     portal = wrk(site.url + "/", duration=args.duration, threads=args.threads,
                  connections=args.connections, script=script)
-    made = submitted(url) - before
+    made, written = submitted(url) - before, messages(url) - written
     script.unlink()
     if made < portal["requests"] * 0.99 or portal["non_2xx_3xx"]:
         raise BenchError(f"{portal['requests']} POSTs made only {made} referrals "
                          f"({portal['non_2xx_3xx']} errors): the run measured something else")
-    rps = made / args.duration
-    print(f"  round {number + 1}: {rps:.0f} submissions/s (wrk {portal['rps']:.0f} req/s), "
-          f"p50 {portal['p50_ms']:.1f} ms, p99 {portal['p99_ms']:.1f} ms; "
-          f"hello {baseline['rps']:.0f} req/s", flush=True)
-    return {"portal": {**portal, "submitted": made}, "hello": baseline,
-            "ratio_rps": _ratio(portal["rps"], baseline["rps"], 4)}
+    if (written == 0) != (choice == "digest"):
+        raise BenchError(f"{written} messages for {made} submissions with {choice!r}")
+    return {**portal, "submitted": made, "messages": written, "rps": made / args.duration}
 
 
 def main() -> int:
@@ -183,7 +227,8 @@ def main() -> int:
     for result in report["results"]:
         print(f"submissions ({result['database']}): median {result['median']['rps']:.0f} req/s, "
               f"{result['ratio_to_hello']['rps']:.3f} x hello; p50 {result['median']['p50_ms']:.1f} ms,"
-              f" p99 {result['median']['p99_ms']:.1f} ms")
+              f" p99 {result['median']['p99_ms']:.1f} ms; without notices "
+              f"{result['without_notices_rps']:.0f}/s (with ÷ without: {result['notices_cost']:.3f})")
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "submissions.json").write_text(json.dumps(report, indent=2) + "\n")
     return 0
