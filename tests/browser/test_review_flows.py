@@ -385,7 +385,7 @@ def test_the_queue_on_a_narrow_screen_and_by_keyboard(page, signed_in):
         page.keyboard.press("Enter")
     done(page, f"You are now working on {reference}.")  # the most overdue goes first
     heading(page, f"Referral {reference}")
-    expect(page.get_by_text("overdue by 2 days")).to_be_visible()
+    expect(page.get_by_text("overdue by 2 days", exact=True)).to_be_visible()
     no_horizontal_scroll(page)
     axe_check(page)
     screenshot(page, "referral-320")
