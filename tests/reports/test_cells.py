@@ -8,7 +8,6 @@ import threading
 import time
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from portal import db
@@ -97,14 +96,23 @@ def test_rebuild_finds_and_mends_cells_written_around_the_portal(app, make, app_
 
 def test_two_transactions_adding_to_one_new_cell_both_count(app, is_postgres):
     """Outside the test's transaction, on two connections of their own: the second waits on
-    the first's uncommitted row, then adds to it instead of failing on the duplicate key."""
-    if not is_postgres:
-        pytest.skip("SQLite runs one writer at a time")
+    the first's uncommitted row, then adds to it instead of failing on the duplicate key.
+    SQLite takes one writer at a time (BEGIN IMMEDIATE): there the second adds after the first."""
     table = ReportCell.__table__
     key = {"submitted_on": date(1999, 1, 1), "route": ARREST, "organisation_id": -1,
            "race_group": "", "ethnicity": "", "levels": 0, "status": Status.SUBMITTED}
     engine = app.extensions["portal.db"].engine
-    statement = upsert(table, key, 1, "postgresql")
+    statement = upsert(table, key, 1, "postgresql" if is_postgres else "sqlite")
+    if not is_postgres:
+        try:
+            _add_in_own_transaction(engine, statement)
+            _add_in_own_transaction(engine, statement)
+            with engine.connect() as reader:
+                assert reader.scalar(select(table.c.n).where(table.c.organisation_id == -1)) == 2
+        finally:
+            with engine.begin() as cleaner:
+                cleaner.execute(table.delete().where(table.c.organisation_id == -1))
+        return
     try:
         with engine.connect() as first:
             first.execute(statement)
