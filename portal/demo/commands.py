@@ -38,9 +38,9 @@ def demo(context: click.Context, referral_count: int) -> None:
             generate(referral_count)
         click.echo(f"Added {referral_count:,} referrals.\n")
     click.echo(f"Demo accounts (password for each: {accounts.PASSWORD})\n")
-    click.echo(f"{'Email':<24} {'Role':<22} {'Organization':<24} TOTP secret")
+    click.echo(f"{'Email':<24} {'Role':<26} {'Organization':<28} TOTP secret")
     for account in loaded:
-        click.echo(f"{account.email:<24} {account.role.label:<22} {account.organisation:<24} "
+        click.echo(f"{account.email:<24} {account.role.label:<26} {account.organisation:<28} "
                    f"{account.totp_secret}")
     click.echo("\nAdd a secret to an authenticator app, or print the current code with "
                "`lead-portal demo code EMAIL`.")
