@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_, union
+from sqlalchemy import Date, Integer, Select, exists, func, literal, select, tuple_, union
 from sqlalchemy.orm import aliased
 
 from portal import db
@@ -17,6 +17,7 @@ from portal.db import UTCDateTime
 from portal.referrals.models import DeadlineExtension, Referral, ReviewNote
 from portal.referrals.states import Status
 from portal.review import search
+from portal.review.models import DuplicatePair
 
 PAGE_SIZE = 50
 # In the queue: waiting for review, under review, waiting for the partner, and accepted
@@ -72,9 +73,10 @@ CLAIMED_BY = aliased(User, name="claimed_by")
 LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral.route,
                   Referral.status, Referral.screening_decision, Referral.submitted_at,
                   Referral.intake_deadline, Referral.intake_completed_on, Referral.respond_by,
-                  Referral.date_of_birth,
-                  Referral.search_names, Organisation.name.label("partner"),
-                  CLAIMED_BY.name.label("claimed_by"))
+                  Organisation.name.label("partner"), CLAIMED_BY.name.label("claimed_by"),
+                  # Kept at submission and correction (portal/review/duplicates.py).
+                  exists().where(DuplicatePair.referral_id == Referral.id)
+                  .label("possible_duplicate"))
 
 
 def _listed(statuses: tuple[Status, ...]) -> Select:

@@ -42,7 +42,8 @@ def queue():
     found, next_url = _page(_criteria(form))
     today = date.today()
     rows = listing.queue_rows(found, today, route_labels=_ruleset().route_labels,
-                              duplicates=duplicates.flagged(found), back_suffix=_back_suffix(),
+                              duplicates={r.id for r in found if r.possible_duplicate},
+                              back_suffix=_back_suffix(),
                               consent_flags=consent_flags([r.id for r in found], today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
                            counts=queries.counts(), queue_url=fixed_url("review.queue"))
