@@ -13,6 +13,8 @@ from portal import db
 from portal.accounts.access import may
 from portal.accounts.models import PARTNER_KINDS, Organisation, User
 from portal.audit.models import AuditEvent
+from portal.consent import operations as consent
+from portal.consent.models import Consent
 from portal.db import UTCDateTime
 from portal.referrals.models import DeadlineExtension, Referral, ReviewNote
 from portal.referrals.states import Status
@@ -76,13 +78,15 @@ LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral
                   Organisation.name.label("partner"), CLAIMED_BY.name.label("claimed_by"),
                   # Kept at submission and correction (portal/review/duplicates.py).
                   exists().where(DuplicatePair.referral_id == Referral.id)
-                  .label("possible_duplicate"))
+                  .label("possible_duplicate"),
+                  *consent.flag_columns())
 
 
 def _listed(statuses: tuple[Status, ...]) -> Select:
     return (select(*LISTED_COLUMNS)
             .join(Organisation, Organisation.id == Referral.organisation_id)
             .outerjoin(CLAIMED_BY, CLAIMED_BY.id == Referral.claimed_by_id)
+            .outerjoin(Consent, Consent.referral_id == Referral.id)
             .where(Referral.status.in_(statuses)))
 
 
@@ -186,6 +190,11 @@ def cursor_after(referral) -> Cursor:
     """``referral``: a Referral or a row of the queue."""
     return Cursor(referral.intake_deadline or referral.respond_by or NO_DEADLINE,
                   referral.submitted_at, referral.id)
+
+
+def consent_flags(rows, today: date) -> dict:
+    """The flags of the rows' consents, from the columns read with them."""
+    return {row.id: flag for row in rows if (flag := consent.flag_from(row, today))}
 
 
 def counts() -> dict[Status, int]:

@@ -13,7 +13,6 @@ from wtforms import TextAreaField
 from portal import audit, db
 from portal.accounts.access import allowed_to
 from portal.accounts.models import User
-from portal.consent.operations import flags as consent_flags
 from portal.errors import Refused
 from portal.referrals import presenter
 from portal.referrals.corrections import correctable_steps
@@ -44,7 +43,7 @@ def queue():
     rows = listing.queue_rows(found, today, route_labels=_ruleset().route_labels,
                               duplicates={r.id for r in found if r.possible_duplicate},
                               back_suffix=_back_suffix(),
-                              consent_flags=consent_flags([r.id for r in found], today))
+                              consent_flags=queries.consent_flags(found, today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
                            counts=queries.counts(), queue_url=fixed_url("review.queue"))
 
