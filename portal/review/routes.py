@@ -18,7 +18,7 @@ from portal.referrals import presenter
 from portal.referrals.corrections import correctable_steps
 from portal.referrals import queries as referral_queries
 from portal.referrals.answers import of
-from portal.review import duplicates, listing, operations, queries, versions
+from portal.review import duplicates, filter_markup, listing, operations, queries, versions
 from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, ExtendDeadlineForm, IntakeForm, NoteForm,
     QueueFilterForm, ReassignForm, RequestInformationForm,
@@ -45,7 +45,8 @@ def queue():
                               back_suffix=_back_suffix(),
                               consent_flags=queries.consent_flags(found, today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
-                           counts=queries.counts(), queue_url=fixed_url("review.queue"))
+                           counts=queries.counts(), queue_url=fixed_url("review.queue"),
+                           filters=filter_markup.fields(form))
 
 
 def _page(criteria: queries.QueueFilter):
