@@ -37,7 +37,8 @@ def _ruleset():
 @bp.route("/")
 @allowed_to("review")
 def queue():
-    form = _filter_form()
+    counts, partners = queries.counts_and_partners()
+    form = _filter_form(partners)
     found, next_url = _page(_criteria(form))
     today = date.today()
     rows = listing.queue_rows(found, today, route_labels=_ruleset().route_labels,
@@ -45,7 +46,7 @@ def queue():
                               back_suffix=_back_suffix(),
                               consent_flags=queries.consent_flags(found, today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
-                           counts=queries.counts(), queue_url=fixed_url("review.queue"),
+                           counts=counts, queue_url=fixed_url("review.queue"),
                            filters=filter_markup.fields(form))
 
 
@@ -74,12 +75,12 @@ def _back_url() -> str:
     return url_for("review.queue") + ("?" + listed if listed and "#" not in listed else "")
 
 
-def _filter_form() -> QueueFilterForm:
+def _filter_form(partners: list) -> QueueFilterForm:
     form = QueueFilterForm(request.args)
     form.status.choices = ({"": "Any open (any, in a search)"}
                            | {s.value: s.label for s in queries.LISTED_STATUSES})
     form.route.choices = {"": "Any"} | {r.code: r.label for r in _ruleset().routes}
-    form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in queries.partners()}
+    form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in partners}
     return form
 
 
