@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal.referrals.states import Status
+from portal.review.commands import rebuild_duplicates
 from portal.review.models import DuplicatePair
 from tests.review.helpers import act, queue_rows
 
@@ -46,3 +47,19 @@ def test_a_corrected_birthday_moves_the_flag_from_the_old_match_to_the_new(
 
     assert _pairs(session) == {(referral.id, new_match.id), (new_match.id, referral.id)}
     assert _flagged(coordinator) == {referral.reference, new_match.reference}
+
+
+def test_the_command_makes_the_pairs_again(app, make, session, officer):
+    """Two referrals of one person sent at the same moment, in two transactions, miss each other:
+    ``lead-portal duplicates`` finds them (shown here by dropping the pairs first)."""
+    first = make.referral(by=officer, date_of_birth=OLD_BIRTHDAY, age_days=3)
+    second = make.referral(by=officer, date_of_birth=OLD_BIRTHDAY)
+    make.referral(by=officer, date_of_birth=NEW_BIRTHDAY)
+    session.execute(delete(DuplicatePair))
+    session.commit()
+    assert _pairs(session) == set()
+
+    result = app.test_cli_runner().invoke(rebuild_duplicates, [])
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 possible-duplicate pair(s) kept.\n"
+    assert _pairs(session) == {(first.id, second.id), (second.id, first.id)}
