@@ -117,6 +117,7 @@ def _listen_to_events() -> None:
     import portal.referrals.drafts  # noqa: F401
     import portal.prosecutor.operations  # noqa: F401
     import portal.reports.operations  # noqa: F401
+    import portal.review.duplicates  # noqa: F401
     import portal.review.search  # noqa: F401
 
 

@@ -15,7 +15,7 @@ from portal.config import ROOT
 from portal.demo.commands import demo
 from portal.notices.commands import digest, outbox
 from portal.reports.commands import report, reports
-from portal.review.commands import deadlines
+from portal.review.commands import deadlines, rebuild_duplicates
 from portal.screening_commands import rules, screen
 
 
@@ -41,6 +41,7 @@ cli.add_command(screen)
 cli.add_command(rules)
 cli.add_command(demo)
 cli.add_command(deadlines)
+cli.add_command(rebuild_duplicates)
 cli.add_command(report)
 cli.add_command(reports)
 cli.add_command(outbox)

@@ -18,6 +18,7 @@ from portal.referrals.models import (  # noqa: F401
 from portal.reports.models import (  # noqa: F401
     ReferralCharge, ReportCell, ReportChargeCell, ReportDayCell,
 )
+from portal.review.models import DuplicatePair  # noqa: F401
 from portal.review.search import SEARCH_INDEX  # noqa: F401
 
 metadata = Base.metadata

@@ -85,6 +85,30 @@ def flag_of(consent: Consent, today: date) -> ConsentFlag:
     return ConsentFlag(status.value)
 
 
+def flag_columns() -> tuple:
+    """What flag_from reads, as columns of a query that outer-joins Consent (the queue's rows
+    read them with the rows, instead of loading each consent and its revocations)."""
+    latest = (select(Revocation.effective_on).where(Revocation.consent_id == Consent.id)
+              .order_by(Revocation.id.desc()).limit(1).scalar_subquery())
+    return (Consent.status.label("consent_status"), Consent.expires_on.label("consent_expires_on"),
+            latest.label("revocation_effective_on"))
+
+
+def flag_from(row, today: date) -> ConsentFlag | None:
+    """flag_of, from the columns of flag_columns; None for a consent simply in force (or none)."""
+    status = row.consent_status
+    if status is None:
+        return None
+    effective_on = row.revocation_effective_on
+    if status is ConsentStatus.REVOCATION_PENDING and effective_on and effective_on <= today:
+        return ConsentFlag.REVOKED
+    if status is ConsentStatus.REVOKED:
+        return ConsentFlag.REVOKED
+    if row.consent_expires_on is not None and row.consent_expires_on < today:
+        return ConsentFlag.EXPIRED
+    return None if status is ConsentStatus.ACTIVE else ConsentFlag(status.value)
+
+
 def effective_status(consent: Consent, today: date) -> ConsentStatus:
     """A pending revocation takes effect on its day without anyone acting."""
     if consent.status is ConsentStatus.REVOCATION_PENDING and consent.revocations:

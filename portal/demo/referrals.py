@@ -24,6 +24,7 @@ from portal.reports.cells import rebuild
 from portal.referrals.states import Status
 from portal.reports.models import ReferralCharge
 from portal.reports.values import charge_rows, reporting_values
+from portal.review import duplicates
 from portal.review.search import search_names
 
 BATCH = 5000
@@ -68,10 +69,11 @@ def generate(count: int, *, seed: int = 2026, today: date | None = None) -> int:
         _insert(rows, ruleset)
     # Written around the submission's listeners: the report's cells are recounted in one go.
     rebuild(db.session())
+    duplicates.fill(db.session().connection())
     _prosecutor_updates()
     # Fresh statistics, as a database in service has: the planner then reads only open rows.
-    for table in ("referrals", "referral_charges", "report_cells", "report_day_cells",
-                  "report_charge_cells"):
+    for table in ("referrals", "duplicate_pairs", "referral_charges", "report_cells",
+                  "report_day_cells", "report_charge_cells"):
         db.session().execute(text(f"ANALYZE {table}"))
     return count
 

@@ -7,7 +7,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from portal.consent.operations import apply_due_revocations
+from portal import db
 from portal.db import transaction
+from portal.review.duplicates import fill
 from portal.review.operations import mark_missed_deadlines
 
 
@@ -28,3 +30,15 @@ def deadlines(today) -> None:
     click.echo(f"{len(references)} referral(s) marked intake missed"
                + (": " + ", ".join(references) if references else "."))
     click.echo(f"{revoked} revocation(s) took effect.")
+
+
+@click.command("duplicates")
+@with_appcontext
+def rebuild_duplicates() -> None:
+    """Make every possible-duplicate pair again from the referrals sent.
+
+    Pairs are kept as referrals are sent; two of one person sent at the same moment (each in its
+    own transaction) do not see each other. Safe to run at any time, for example nightly."""
+    with transaction(current_app):
+        pairs = fill(db.session().connection())
+    click.echo(f"{pairs // 2} possible-duplicate pair(s) kept.")

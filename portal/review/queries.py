@@ -6,17 +6,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Date, Integer, Select, func, literal, select, tuple_, union
+from sqlalchemy import (
+    Date, Integer, Select, String, cast, exists, func, literal, literal_column, select, tuple_, union,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from portal import db
 from portal.accounts.access import may
 from portal.accounts.models import PARTNER_KINDS, Organisation, User
 from portal.audit.models import AuditEvent
+from portal.consent import operations as consent
+from portal.consent.models import Consent
 from portal.db import UTCDateTime
 from portal.referrals.models import DeadlineExtension, Referral, ReviewNote
 from portal.referrals.states import Status
 from portal.review import search
+from portal.review.models import DuplicatePair
 
 PAGE_SIZE = 50
 # In the queue: waiting for review, under review, waiting for the partner, and accepted
@@ -72,15 +78,18 @@ CLAIMED_BY = aliased(User, name="claimed_by")
 LISTED_COLUMNS = (Referral.id, Referral.reference, Referral.legal_name, Referral.route,
                   Referral.status, Referral.screening_decision, Referral.submitted_at,
                   Referral.intake_deadline, Referral.intake_completed_on, Referral.respond_by,
-                  Referral.date_of_birth,
-                  Referral.search_names, Organisation.name.label("partner"),
-                  CLAIMED_BY.name.label("claimed_by"))
+                  Organisation.name.label("partner"), CLAIMED_BY.name.label("claimed_by"),
+                  # Kept at submission and correction (portal/review/duplicates.py).
+                  exists().where(DuplicatePair.referral_id == Referral.id)
+                  .label("possible_duplicate"),
+                  *consent.flag_columns())
 
 
 def _listed(statuses: tuple[Status, ...]) -> Select:
     return (select(*LISTED_COLUMNS)
             .join(Organisation, Organisation.id == Referral.organisation_id)
             .outerjoin(CLAIMED_BY, CLAIMED_BY.id == Referral.claimed_by_id)
+            .outerjoin(Consent, Consent.referral_id == Referral.id)
             .where(Referral.status.in_(statuses)))
 
 
@@ -186,12 +195,23 @@ def cursor_after(referral) -> Cursor:
                   referral.submitted_at, referral.id)
 
 
-def counts() -> dict[Status, int]:
-    rows = db.session().execute(select(Referral.status, func.count())
-                                .where(Referral.status.in_(QUEUE_STATUSES))
-                                .group_by(Referral.status))
-    found = dict(rows.all())
-    return {status: found.get(status, 0) for status in QUEUE_STATUSES}
+def consent_flags(rows, today: date) -> dict:
+    """The flags of the rows' consents, from the columns read with them."""
+    return {row.id: flag for row in rows if (flag := consent.flag_from(row, today))}
+
+
+def counts_and_partners() -> tuple[dict[Status, int], list]:
+    """The open referrals counted by status, and each partner organization's id and name by
+    name: what the queue shows beside every page of rows, in one read (UNION ALL)."""
+    counted = (select(literal(None, Integer).label("id"), cast(Referral.status, String(30))
+                      .label("name"), func.count().label("n"))
+               .where(Referral.status.in_(QUEUE_STATUSES)).group_by(Referral.status))
+    listed = select(Organisation.id, Organisation.name, literal(None, Integer)).where(
+        Organisation.kind.in_(PARTNER_KINDS))
+    rows = db.session().execute(union_all(counted, listed).order_by(literal_column("name"))).all()
+    found = {Status(row.name): row.n for row in rows if row.id is None}
+    return ({status: found.get(status, 0) for status in QUEUE_STATUSES},
+            [row for row in rows if row.id is not None])
 
 
 def next_claimable() -> Select:
@@ -202,12 +222,6 @@ def next_claimable() -> Select:
         # Two coordinators pressing "claim next" at once: the second skips the first's row.
         query = query.with_for_update(skip_locked=True, of=Referral)
     return query
-
-
-def partners() -> list:
-    """Each partner organization's id and name (rows, not entities: the filter needs no more)."""
-    return db.session().execute(select(Organisation.id, Organisation.name).where(
-        Organisation.kind.in_(PARTNER_KINDS)).order_by(Organisation.name)).all()
 
 
 def coordinators() -> list[User]:

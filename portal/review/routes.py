@@ -13,13 +13,12 @@ from wtforms import TextAreaField
 from portal import audit, db
 from portal.accounts.access import allowed_to
 from portal.accounts.models import User
-from portal.consent.operations import flags as consent_flags
 from portal.errors import Refused
 from portal.referrals import presenter
 from portal.referrals.corrections import correctable_steps
 from portal.referrals import queries as referral_queries
 from portal.referrals.answers import of
-from portal.review import duplicates, listing, operations, queries, versions
+from portal.review import duplicates, filter_markup, listing, operations, queries, versions
 from portal.review.forms import (
     AcceptForm, ActionForm, DeclineForm, ExtendDeadlineForm, IntakeForm, NoteForm,
     QueueFilterForm, ReassignForm, RequestInformationForm,
@@ -38,14 +37,17 @@ def _ruleset():
 @bp.route("/")
 @allowed_to("review")
 def queue():
-    form = _filter_form()
+    counts, partners = queries.counts_and_partners()
+    form = _filter_form(partners)
     found, next_url = _page(_criteria(form))
     today = date.today()
     rows = listing.queue_rows(found, today, route_labels=_ruleset().route_labels,
-                              duplicates=duplicates.flagged(found), back_suffix=_back_suffix(),
-                              consent_flags=consent_flags([r.id for r in found], today))
+                              duplicates={r.id for r in found if r.possible_duplicate},
+                              back_suffix=_back_suffix(),
+                              consent_flags=queries.consent_flags(found, today))
     return render_template("review/queue.html", form=form, next_url=next_url, rows=rows,
-                           counts=queries.counts(), queue_url=fixed_url("review.queue"))
+                           counts=counts, queue_url=fixed_url("review.queue"),
+                           filters=filter_markup.fields(form))
 
 
 def _page(criteria: queries.QueueFilter):
@@ -73,12 +75,12 @@ def _back_url() -> str:
     return url_for("review.queue") + ("?" + listed if listed and "#" not in listed else "")
 
 
-def _filter_form() -> QueueFilterForm:
+def _filter_form(partners: list) -> QueueFilterForm:
     form = QueueFilterForm(request.args)
     form.status.choices = ({"": "Any open (any, in a search)"}
                            | {s.value: s.label for s in queries.LISTED_STATUSES})
     form.route.choices = {"": "Any"} | {r.code: r.label for r in _ruleset().routes}
-    form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in queries.partners()}
+    form.partner.choices = {"": "Any"} | {str(o.id): o.name for o in partners}
     return form
 
 
