@@ -25,7 +25,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, insert, select
@@ -85,9 +85,19 @@ def copy_drafts(url: str, template_id: int, count: int) -> int:
         row = connection.execute(select(referrals).where(referrals.c.id == template_id)).one()
         copy = {k: v for k, v in row._mapping.items() if k != "id"}
         first = connection.scalar(select(func.max(referrals.c.id))) + 1
-        connection.execute(insert(referrals), [{**copy, "id": first + i} for i in range(count)])
+        connection.execute(insert(referrals), [
+            {**copy, "id": first + i, "answers": _born(copy["answers"], first + i)}
+            for i in range(count)])
     engine.dispose()
     return first
+
+
+def _born(answers: dict, number: int) -> dict:
+    """The copy's person born on a day of their own: copies of one person would each be a
+    possible duplicate of every earlier one, which no program's referrals are."""
+    person = dict(answers["person"])
+    person["date_of_birth"] = (date(1950, 1, 1) + timedelta(days=number % 18000)).isoformat()
+    return {**answers, "person": person}
 
 
 def choose_new_referral_notices(url: str, choice: str) -> None:
