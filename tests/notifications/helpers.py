@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from portal.notifications.delivery import deliver_pending
@@ -27,3 +29,33 @@ def text_of(message) -> str:
 
 def html_of(message) -> str:
     return message.get_body(("html",)).get_content()
+
+
+# What the test referrals hold (tests/referrals/builders.py, tests/stored_answers.py): none of it
+# may be in a notice.
+FORBIDDEN = ["José", "Jose", "O'Neil", "O&#39;Neil", "Joe", "1990", "3/7/1990", "03/07",
+             "Shoplifting", "shoplifting", "Trespassing", "trespassing", "camping", "Camping",
+             "substance", "detox", "Cooperative", "housing", "unsheltered", "bridge",
+             "303 555 0142", "hispanic", "library", "24-0001"]
+
+
+def received(mailbox, subject_part: str = "") -> dict[str, list]:
+    """Each recipient's messages (those whose subject holds ``subject_part``), as
+    (subject, text, html)."""
+    found: dict[str, list] = {}
+    for message in mailbox.messages():
+        if subject_part in message["Subject"]:
+            found.setdefault(message["To"], []).append(
+                (message["Subject"], text_of(message), html_of(message)))
+    return found
+
+
+def assert_notice(message, reference: str, link: str) -> None:
+    subject, text, html = message
+    assert reference in subject and reference in text and reference in html
+    assert link in text and f'href="{link}"' in html
+    for word in FORBIDDEN:
+        assert word not in subject + text + html, word
+    # Every link in the email is the configured PUBLIC_URL and names no person.
+    for url in re.findall(r"https?://[^\s\"<]+", text + html):
+        assert url.startswith("http://localhost/"), url

@@ -4,7 +4,6 @@ real SMTP server receives what the worker sends."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -12,36 +11,9 @@ import pytest
 from portal.accounts.models import OrgKind, Role
 from portal.notifications.models import NoticeChoice
 from tests.accounts.helpers import client_of
-from tests.notifications.helpers import deliver, html_of, text_of
+from tests.notifications.helpers import assert_notice, deliver, received
 from tests.referrals.helpers import submit_quickly
 from tests.review.helpers import act, coordinators
-
-# What the test referrals hold (tests/referrals/builders.py): none of it may be in a notice.
-FORBIDDEN = ["José", "Jose", "O'Neil", "O&#39;Neil", "Joe", "1990", "3/7/1990", "03/07",
-             "Shoplifting", "shoplifting", "Trespassing", "trespassing", "camping", "Camping",
-             "substance", "detox", "Cooperative", "housing", "unsheltered", "bridge",
-             "303 555 0142", "hispanic", "library"]
-
-
-def received(mailbox) -> dict[str, list]:
-    """Each recipient's messages, as (subject, text, html)."""
-    found: dict[str, list] = {}
-    for message in mailbox.messages():
-        found.setdefault(message["To"], []).append(
-            (message["Subject"], text_of(message), html_of(message)))
-    return found
-
-
-def assert_notice(message, reference: str, link: str) -> None:
-    subject, text, html = message
-    assert reference in subject and reference in text and reference in html
-    assert link in text and f'href="{link}"' in html
-    for word in FORBIDDEN:
-        assert word not in subject + text + html, word
-    # Every link in the email is the configured PUBLIC_URL and names no person.
-    for url in re.findall(r"https?://[^\s\"<]+", text + html):
-        assert url.startswith("http://localhost/"), url
-
 
 class Program:
     """The people of one referral: its referrer, their organisation's two administrators (one
